@@ -1,0 +1,115 @@
+"""The assistant's front door: input checks, language, follow-ups, safety, timing."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.answer import refusal
+from assistant.lang import clean_text, detect_lang, junk_ratio
+from assistant.schema import Answer, Lang
+
+if TYPE_CHECKING:
+    from assistant.answer import Composer
+    from assistant.retrieve import HybridSearcher
+
+
+class InvalidQuestionError(ValueError):
+    """The question cannot be asked as given; the message says why, for a person."""
+
+
+# Attempts to re-task the assistant; the question is then answered as a plain search
+# at most, and a bare attempt gets the refusal with the hotline.
+_INJECTION = re.compile(
+    r"(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+)*"
+    r"(instructions?|prompts?|rules?)|system\s+prompt|jailbreak|developer\s+mode|"
+    r"忽略(之前|以上|上面|前面|所有)?的?(指令|指示|提示|规则)|系统提示词?|提示词|越狱",
+    re.IGNORECASE,
+)
+# A turn that leans on the previous one ("那外地企业呢?", "And for foreigners?").
+_FOLLOW_UP = re.compile(
+    r"^(那|那么|那如果|还有|另外|如果是|要是|而|并且|同样|也)|[呢吗]\s*[??]?\s*$|"
+    r"^(and|what about|how about|and for|and if|what if|same for|also|then)\b",
+    re.IGNORECASE,
+)
+
+
+def validate_question(raw: object, max_chars: int) -> str:
+    """Return the cleaned question or raise InvalidQuestionError with a readable reason."""
+    if not isinstance(raw, str):
+        raise InvalidQuestionError("the question must be text")
+    if "\x00" in raw or junk_ratio(raw) > 0.1:
+        raise InvalidQuestionError(
+            "the question contains binary or control characters; please type it as plain text"
+        )
+    text = clean_text(raw).strip()
+    if not text:
+        raise InvalidQuestionError("the question is empty; please type a question")
+    if len(text) > max_chars:
+        raise InvalidQuestionError(
+            f"the question is {len(text)} characters long; the limit is {max_chars}. "
+            "Please shorten it to the part you need answered."
+        )
+    return re.sub(r"\s+", " ", text)
+
+
+def is_follow_up(question: str) -> bool:
+    short = len(question) <= 12 if detect_lang(question) == "zh" else len(question.split()) <= 5
+    return bool(_FOLLOW_UP.search(question.strip())) or short
+
+
+def looks_like_injection(question: str) -> bool:
+    return bool(_INJECTION.search(question))
+
+
+@dataclass
+class Assistant:
+    """Answers one question, optionally in the context of earlier user turns."""
+
+    searcher: HybridSearcher
+    composer: Composer
+    threshold: float
+    max_chars: int = 2000
+    top_k: int = 5
+
+    def ask(
+        self,
+        question: object,
+        lang: Lang | None = None,
+        history: list[str] | None = None,
+        top_k: int | None = None,
+    ) -> Answer:
+        t0 = time.perf_counter()
+        q = validate_question(question, self.max_chars)
+        lang = lang or detect_lang(q)
+        query = q
+        if history and is_follow_up(q):
+            # Without an LLM to rewrite the question, carry the previous topic into retrieval.
+            query = f"{history[-1]} {q}"
+        retrieval = self.searcher.search(query, lang=lang, k=top_k or self.top_k)
+        retrieval.query = q
+        if looks_like_injection(q) and retrieval.relevance < self.threshold + 0.05:
+            answer = refusal(retrieval)
+        else:
+            answer = self.composer.compose(retrieval, self.threshold)
+        answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000.0
+        return answer
+
+
+@dataclass
+class ChatSession:
+    """A multi-turn conversation: keeps the user's turns for follow-up resolution."""
+
+    assistant: Assistant
+    turns: list[str] = field(default_factory=list)
+    max_history: int = 20
+
+    def send(self, question: str, lang: Lang | None = None) -> Answer:
+        answer = self.assistant.ask(question, lang=lang, history=self.turns)
+        self.turns = [*self.turns, answer.question][-self.max_history :]
+        return answer
+
+    def clear(self) -> None:
+        self.turns = []

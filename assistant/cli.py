@@ -1,0 +1,165 @@
+"""Command line: ingest | ask | chat | eval (typer + rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from assistant.chat import ChatSession, InvalidQuestionError
+from assistant.config import Settings
+from assistant.index.store import IndexError_
+from assistant.providers.vectorstore import StoreUnavailableError
+from assistant.services import Services, build_services
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="One-Window Assistant: cited answers about Haikou's business-environment plan.",
+)
+out = Console()
+err = Console(stderr=True)
+
+USAGE_ERROR = 2
+RUNTIME_ERROR = 1
+
+
+def fail(message: str, code: int = RUNTIME_ERROR) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _services() -> Services:
+    try:
+        return build_services(Settings())
+    except Exception as exc:  # pydantic validation of ASSISTANT_* variables
+        fail(f"invalid configuration: {exc}", USAGE_ERROR)
+
+
+def _ask(services: Services, session: ChatSession | None, question: str, top_k: int | None):  # type: ignore[no-untyped-def]
+    try:
+        if session is not None:
+            return session.send(question)
+        return services.assistant.ask(question, top_k=top_k)
+    except InvalidQuestionError as exc:
+        fail(str(exc), USAGE_ERROR)
+    except (IndexError_, StoreUnavailableError) as exc:
+        fail(str(exc))
+
+
+@app.command()
+def ingest(
+    rebuild: Annotated[bool, typer.Option(help="rebuild even if nothing changed")] = False,
+) -> None:
+    """Parse knowledge_base/, embed and index it (skipped when nothing changed)."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    services = _services()
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            console=err,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done)
+
+            report = services.ingest(rebuild=rebuild, progress=progress)
+    except (StoreUnavailableError, FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    if report.skipped:
+        out.print(
+            f"Index is up to date ({report.units} units, {report.chunks} chunks); "
+            "use --rebuild to rebuild anyway."
+        )
+    else:
+        out.print(
+            f"Indexed {report.units} units, {report.chunks} chunks in "
+            f"{report.seconds:.1f}s ({report.embedded} embedded, the rest cached)."
+        )
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="the question, in Chinese or English")],
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=20)] = 5,
+) -> None:
+    """Answer one question with citations."""
+    services = _services()
+    answer = _ask(services, None, question, top_k)
+    if as_json:
+        sys.stdout.write(json.dumps(answer.to_public(), ensure_ascii=False) + "\n")
+        return
+    _print_answer(answer)
+
+
+def _print_answer(answer) -> None:  # type: ignore[no-untyped-def]
+    out.print(answer.answer, highlight=False, markup=False)
+    if answer.citations:
+        out.print("[dim]Sources:[/]" if answer.lang == "en" else "[dim]来源:[/]")
+        for c in answer.citations:
+            out.print(f"  [{c.n}] {c.ref} {c.title} — {c.snippet}", highlight=False, markup=False)
+
+
+@app.command()
+def chat() -> None:
+    """A multi-turn chat in the terminal (empty line or Ctrl-D to quit, /clear to reset)."""
+    services = _services()
+    try:
+        session = ChatSession(services.assistant)
+    except (IndexError_, StoreUnavailableError) as exc:
+        fail(str(exc))
+    out.print(
+        "One-Window Assistant · 一窗通办智能助手 — ask in Chinese or English; "
+        "/clear resets, an empty line quits."
+    )
+    while True:
+        try:
+            question = out.input("[bold cyan]› [/]")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question.strip():
+            break
+        if question.strip() == "/clear":
+            session.clear()
+            continue
+        try:
+            answer = session.send(question)
+        except InvalidQuestionError as exc:
+            err.print(f"[yellow]{exc}[/]")
+            continue
+        _print_answer(answer)
+
+
+@app.command("eval")
+def eval_cmd(
+    questions: Annotated[list[Path], typer.Option("--questions", "-q", help="JSONL file(s)")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="also run the plain baseline")
+    ] = False,
+    report: Annotated[Path | None, typer.Option(help="write a Markdown report with charts")] = None,
+) -> None:
+    """Score retrieval and answers on golden question files."""
+    from assistant.evaluation.cli import run_eval
+
+    run_eval(
+        _services(),
+        questions,
+        as_json=as_json,
+        baseline=baseline,
+        report=report,
+        console=out,
+        fail=fail,
+    )

@@ -1,0 +1,51 @@
+"""Settings: one pydantic-settings object, env prefix ASSISTANT_, no I/O at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything configurable; every field has an embedded default that works offline."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="index, caches, databases")
+    kb_dir: Path = Field(default=PROJECT_ROOT / "knowledge_base", description="source of truth")
+
+    embedding_mode: Literal["e5", "sentence-transformers", "fake"] = "e5"
+    embedding_model: str = Field(
+        default="", description="local model path for sentence-transformers mode"
+    )
+    embedding_batch_size: int = 32
+
+    chroma_host: str = Field(default="", description="set to use a Chroma server")
+    chroma_port: int = 8000
+    collection_prefix: str = "onewindow"
+
+    llm_mode: Literal["extractive", "openai"] = "extractive"
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_model: str = ""
+    llm_timeout_s: float = 30.0
+
+    max_question_chars: int = 2000
+    top_k: int = 5
+    candidates: int = 40
+    # Calibrated on eval/questions/dev-*.jsonl with `assistant eval --calibrate`;
+    # below this relevance the assistant refuses instead of guessing.
+    refusal_threshold: float = 0.5
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"

@@ -1,0 +1,62 @@
+"""English → official Chinese terms, to let English queries meet the Chinese text by keyword."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Term:
+    en: tuple[str, ...]
+    zh: tuple[str, ...]
+    source_refs: tuple[str, ...]
+
+
+class Glossary:
+    def __init__(self, terms: list[Term]) -> None:
+        self.terms = terms
+        keys = sorted({k for t in terms for k in t.en}, key=len, reverse=True)
+        self._by_key: dict[str, list[Term]] = {}
+        for t in terms:
+            for k in t.en:
+                self._by_key.setdefault(k, []).append(t)
+        # Longest phrases first, whole words only, an optional plural s.
+        alternation = "|".join(re.escape(k) for k in keys)
+        self._pattern = re.compile(rf"\b({alternation})(?:s|es)?\b") if keys else None
+
+    @classmethod
+    def load(cls, path: Path) -> Glossary:
+        if not path.exists():
+            return cls([])
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        terms = [
+            Term(
+                en=tuple(str(e).lower().strip() for e in t.get("en", [])),
+                zh=tuple(str(z).strip() for z in t.get("zh", [])),
+                source_refs=tuple(t.get("source_refs", [])),
+            )
+            for t in data.get("terms", [])
+        ]
+        return cls(terms)
+
+    def matches(self, text: str) -> list[Term]:
+        """Glossary terms whose English words appear in `text`."""
+        if self._pattern is None:
+            return []
+        found: list[Term] = []
+        for m in self._pattern.finditer(text.lower()):
+            for t in self._by_key[m.group(1)]:
+                if t not in found:
+                    found.append(t)
+        return found
+
+    def expand(self, text: str) -> list[str]:
+        """Official Chinese terms for the English words in `text`, without repeats."""
+        out: list[str] = []
+        for t in self.matches(text):
+            out.extend(z for z in t.zh if z not in out)
+        return out

@@ -1,0 +1,1 @@
+"""Turning knowledge_base/ into units, chunks and indexes."""

@@ -1,0 +1,1 @@
+"""The seams: embeddings, vector store and chat model, each built by one make_* factory."""

