@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from assistant.retrieve import Retrieval
 from assistant.schema import Answer, Citation, Hit, Lang, Unit
@@ -35,7 +35,7 @@ class Composer(Protocol):
 
 
 def unit_label(unit: Unit, lang: Lang) -> str:
-    """How an answer names a unit: 第22项"优化用电服务" / task 22, "Optimize electricity services"."""
+    """How an answer names a unit: 第22项“优化用电服务”, or task 22, "Optimize …"."""
     if lang == "zh":
         if unit.kind == "task":
             return f"第{unit.number}项“{unit.title}”"
@@ -44,6 +44,11 @@ def unit_label(unit: Unit, lang: Lang) -> str:
     if unit.kind == "task":
         return f'task {unit.number}, "{title}"'
     return f'the section "{title}"'
+
+
+def trace(retrieval: Retrieval) -> dict[str, Any]:
+    """The retrieval evidence an answer keeps for evaluation and logs."""
+    return {"retrieved": [h.unit.ref for h in retrieval.hits], "relevance": retrieval.relevance}
 
 
 def refusal(retrieval: Retrieval) -> Answer:
@@ -56,6 +61,7 @@ def refusal(retrieval: Retrieval) -> Answer:
         answer=f"{REFUSAL[lang]}\n{NOTICE[lang]}",
         notice=NOTICE[lang],
         timings_ms=dict(retrieval.timings_ms),
+        **trace(retrieval),
     )
 
 
@@ -125,4 +131,5 @@ class ExtractiveComposer:
             citations=make_citations(hits, lang),
             notice=NOTICE[lang],
             timings_ms=dict(retrieval.timings_ms),
+            **trace(retrieval),
         )

@@ -70,7 +70,7 @@ class Assistant:
 
     searcher: HybridSearcher
     composer: Composer
-    threshold: float
+    thresholds: dict[str, float]
     max_chars: int = 2000
     top_k: int = 5
 
@@ -90,10 +90,11 @@ class Assistant:
             query = f"{history[-1]} {q}"
         retrieval = self.searcher.search(query, lang=lang, k=top_k or self.top_k)
         retrieval.query = q
-        if looks_like_injection(q) and retrieval.relevance < self.threshold + 0.05:
+        threshold = self.thresholds[lang]
+        if looks_like_injection(q) and retrieval.relevance < threshold + 0.05:
             answer = refusal(retrieval)
         else:
-            answer = self.composer.compose(retrieval, self.threshold)
+            answer = self.composer.compose(retrieval, threshold)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000.0
         return answer
 

@@ -38,9 +38,14 @@ class Settings(BaseSettings):
     max_question_chars: int = 2000
     top_k: int = 5
     candidates: int = 40
-    # Calibrated on eval/questions/dev-*.jsonl with `assistant eval --calibrate`;
-    # below this relevance the assistant refuses instead of guessing.
-    refusal_threshold: float = 0.5
+    # Below these relevances the assistant refuses instead of guessing. Calibrated on
+    # eval/questions/dev-*.jsonl (`make calibrate` prints the best cut per language);
+    # English is lower because a cross-lingual cosine runs lower than a same-language one.
+    refusal_threshold_zh: float = 0.92
+    refusal_threshold_en: float = 0.81
+
+    def refusal_threshold(self, lang: str) -> float:
+        return self.refusal_threshold_en if lang == "en" else self.refusal_threshold_zh
 
     @property
     def index_dir(self) -> Path:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from assistant.index.store import Index
     from assistant.providers.embeddings import BaseEmbeddings
 
-LEXICAL_WEIGHT = 0.5  # the lexical share of the fused score at full coverage
+LEXICAL_WEIGHT = 0.7  # lexical share of the fused score at full coverage (tuned on the dev set)
 
 
 @dataclass
@@ -81,12 +81,18 @@ class HybridSearcher:
     """Query → ranked units with their matching sentences."""
 
     def __init__(
-        self, index: Index, embeddings: BaseEmbeddings, glossary: Glossary, candidates: int = 40
+        self,
+        index: Index,
+        embeddings: BaseEmbeddings,
+        glossary: Glossary,
+        candidates: int = 40,
+        lexical_weight: float = LEXICAL_WEIGHT,
     ) -> None:
         self.index = index
         self.embeddings = embeddings
         self.glossary = glossary
         self.candidates = candidates
+        self.lexical_weight = lexical_weight
 
     def search(self, query: str, lang: Lang | None = None, k: int = 5) -> Retrieval:
         t0 = time.perf_counter()
@@ -124,7 +130,7 @@ class HybridSearcher:
         floor = min(dense_unit.values(), default=0.0)
         for ref in lex_unit:
             dense_unit.setdefault(ref, floor)
-        fused = fuse(dense_unit, lex_unit, coverage)
+        fused = fuse(dense_unit, lex_unit, coverage, self.lexical_weight)
         ranked = sorted(fused, key=lambda r: fused[r], reverse=True)[:k]
         top_lex = max(lex_unit.values(), default=0.0)
         hits = [
@@ -171,12 +177,17 @@ class HybridSearcher:
             hit.chunks = sorted(scored, key=lambda x: x[1], reverse=True)
 
 
+LEXICAL_EVIDENCE = 0.15  # how much keyword agreement adds to the relevance (tuned on dev)
+
+
 def relevance_of(hits: list[Hit], coverage: float) -> float:
-    """How sure we are that the best unit answers the query (cosine plus keyword evidence)."""
+    """How sure we are that the best unit answers the query: its cosine, plus keyword
+    evidence when the query's terms are found in the corpus and the best unit holds them.
+    Cross-lingual cosines run lower, so each language has its own calibrated threshold."""
     if not hits:
         return 0.0
     best = hits[0]
-    return best.dense + 0.1 * coverage * best.lexical
+    return best.dense + LEXICAL_EVIDENCE * coverage * best.lexical
 
 
 def _ms(t: float) -> float:

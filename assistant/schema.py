@@ -65,6 +65,9 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
     notice: str = ""
+    # Internal, not part of the public contract: what retrieval ranked and how sure it was.
+    retrieved: list[str] = Field(default_factory=list)
+    relevance: float = 0.0
 
     def to_public(self) -> dict[str, object]:
         """The stable JSON contract of `assistant ask --json` and the chat API."""

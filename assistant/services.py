@@ -57,10 +57,28 @@ class Services:
         return Assistant(
             self.searcher,
             self.composer,
-            threshold=self.settings.refusal_threshold,
+            thresholds={lang: self.settings.refusal_threshold(lang) for lang in ("zh", "en")},
             max_chars=self.settings.max_question_chars,
             top_k=self.settings.top_k,
         )
+
+    @cached_property
+    def entry_refs(self) -> dict[str, list[str]]:
+        from assistant.knowledge.entries import load_entry_refs
+
+        return load_entry_refs(self.settings.kb_dir / "entries")
+
+    def known_refs(self) -> set[str]:
+        return set(self.index.units) | set(self.entry_refs)
+
+    def map_refs(self, refs: list[str]) -> list[str]:
+        """Replace each entry ref by the plan refs it rests on, keeping rank order."""
+        out: list[str] = []
+        for ref in refs:
+            for r in self.entry_refs.get(ref, [ref]):
+                if r not in out:
+                    out.append(r)
+        return out
 
     def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:  # type: ignore[no-untyped-def]
         kwargs = {"progress": progress} if progress else {}

@@ -93,18 +93,3 @@ def chunk_unit(unit: Unit, min_chars: int = MIN_CHARS, max_tokens: int = MAX_TOK
         Chunk(id=f"{unit.ref}:{i}", ref=unit.ref, text=p, context=context, tokens=count_tokens(p))
         for i, p in enumerate(pieces)
     ]
-
-
-def title_chunk_en(unit: Unit) -> Chunk | None:
-    """An English title chunk so English queries meet the unit in their own language."""
-    if not unit.title_en:
-        return None
-    text = unit.title_en if not unit.group_en else f"{unit.group_en}: {unit.title_en}"
-    return Chunk(
-        id=f"{unit.ref}:en",
-        ref=unit.ref,
-        text=text,
-        context="",
-        lang="en",
-        tokens=count_tokens(text),
-    )

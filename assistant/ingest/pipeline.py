@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.index.store import FORMAT_VERSION, Progress, _noop, build_index, read_manifest
-from assistant.ingest.chunking import chunk_unit, title_chunk_en
+from assistant.ingest.chunking import chunk_unit
 from assistant.ingest.sources import fingerprint, load_units
 from assistant.schema import Chunk, Unit
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.providers.embeddings import BaseEmbeddings
 
-CHUNKER_VERSION = "sentences-v1"
+CHUNKER_VERSION = "sentences-v2"
 
 
 @dataclass
@@ -29,9 +29,10 @@ class IngestReport:
 
 
 def make_chunks(units: list[Unit]) -> list[Chunk]:
-    chunks = [c for u in units for c in chunk_unit(u)]
-    chunks += [c for u in units if (c := title_chunk_en(u)) is not None]
-    return chunks
+    # English titles are shown, not indexed: measured on the dev set, short English
+    # chunks drew English queries by language alone ("Smart Haikou" matched any question
+    # naming Haikou); English queries reach the Chinese text through the glossary instead.
+    return [c for u in units for c in chunk_unit(u)]
 
 
 def ingest(

@@ -1,0 +1,1 @@
+"""The scoreboard: golden question sets, metrics, a plain baseline, reports."""

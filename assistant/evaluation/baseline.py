@@ -1,0 +1,90 @@
+"""The plain pipeline a user would build from the LangChain docs, measured beside ours.
+
+RecursiveCharacterTextSplitter (500 characters, overlap 50) over the raw sources, the
+same embedding model, Chroma top-k; no structure, no keywords, no refusal.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.ingest.sources import list_sources
+from assistant.schema import Unit
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.providers.embeddings import BaseEmbeddings
+
+
+def unit_spans(text: str, units: list[Unit]) -> list[tuple[int, int, str]]:
+    """Character spans of each unit in the raw document, in order."""
+    spans: list[tuple[int, int, str]] = []
+    cursor = 0
+    for u in units:
+        lines = u.text.split("\n")
+        start = text.find(lines[0], cursor)
+        end = text.find(lines[-1], max(start, cursor))
+        if start < 0 or end < 0:
+            continue
+        end += len(lines[-1])
+        spans.append((0 if u.kind == "preamble" else start, end, u.ref))
+        cursor = end
+    return spans
+
+
+def refs_for(start: int, length: int, spans: list[tuple[int, int, str]]) -> list[str]:
+    """Units a character range overlaps, largest overlap first."""
+    overlaps = [(min(e, start + length) - max(s, start), ref) for s, e, ref in spans]
+    return [ref for ov, ref in sorted(overlaps, reverse=True) if ov > 0]
+
+
+class BaselinePipeline:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: BaseEmbeddings,
+        units: list[Unit],
+        workdir: Path,
+        k: int = 5,
+    ) -> None:
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        from assistant.providers.vectorstore import make_chroma_client, make_vectorstore
+
+        self.k = k
+        self.embeddings = embeddings
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=500, chunk_overlap=50, add_start_index=True
+        )
+        by_doc: dict[str, list[Unit]] = {}
+        for u in units:
+            by_doc.setdefault(u.doc_id, []).append(u)
+        docs = []
+        for src in list_sources(settings.kb_dir):
+            text = src.path.read_text(encoding="utf-8")
+            spans = unit_spans(text, by_doc.get(src.id, []))
+            for d in splitter.create_documents([text]):
+                start = int(d.metadata["start_index"])
+                d.metadata["refs"] = ",".join(refs_for(start, len(d.page_content), spans))
+                docs.append(d)
+        self.chunks = len(docs)
+        client = make_chroma_client(settings.model_copy(update={"chroma_host": ""}), workdir)
+        name = f"baseline-{abs(hash(embeddings.model_id)) % 10**8}"
+        try:
+            client.delete_collection(name)
+        except Exception:  # absent on the first run
+            pass
+        self.store = make_vectorstore(client, name, embeddings)
+        self.store.add_documents(docs, ids=[f"b{i}" for i in range(len(docs))])
+
+    def ask(self, question: str) -> dict[str, Any]:
+        t = time.perf_counter()
+        found = self.store.similarity_search(question, k=self.k)
+        ranked: list[str] = []
+        for d in found:
+            for ref in str(d.metadata.get("refs", "")).split(","):
+                if ref and ref not in ranked:
+                    ranked.append(ref)
+        return {"ranked": ranked, "latency_ms": (time.perf_counter() - t) * 1000.0}

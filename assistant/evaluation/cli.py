@@ -1,0 +1,173 @@
+"""`assistant eval`: load, validate, run ours (and the baseline), print or write results."""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+
+from assistant.evaluation.metrics import Record, best_threshold, summarize
+from assistant.evaluation.questions import load_questions
+from assistant.evaluation.runner import run_baseline, run_ours
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from assistant.services import Services
+
+SHOWN = [
+    "recall@1",
+    "recall@3",
+    "recall@5",
+    "mrr",
+    "ndcg@5",
+    "refusal_precision",
+    "refusal_recall",
+    "false_refusal_rate",
+    "lang_match",
+    "citation_validity",
+    "latency_p50_ms",
+    "latency_p95_ms",
+]
+
+
+def by_lang(records: list[Record], known: set[str]) -> dict[str, dict[str, float]]:
+    out = {"all": summarize(records, known)}
+    for lang in ("zh", "en"):
+        sub = [r for r in records if r.lang == lang]
+        if sub:
+            out[lang] = summarize(sub, known)
+    return out
+
+
+def evaluate(services: Services, paths: list[Path], baseline: bool = False) -> dict[str, Any]:
+    """Run everything and return the stable JSON result (raises ValueError on bad gold)."""
+    known = services.known_refs()
+    loaded = load_questions(paths, known)
+    if loaded.errors:
+        raise ValueError("\n".join(loaded.errors))
+    questions = loaded.questions
+    ours = run_ours(services, questions)
+    calibration = {}
+    for lang in ("zh", "en"):
+        cut, acc = best_threshold([r for r in ours if r.lang == lang])
+        calibration[lang] = {
+            "current": services.settings.refusal_threshold(lang),
+            "best_threshold": cut,
+            "balanced_accuracy": acc,
+        }
+    result: dict[str, Any] = {
+        "questions": len(questions),
+        "files": [str(p) for p in paths],
+        "embedding_model": services.index.embedding_model,
+        "calibration": calibration,
+        "warnings": loaded.warnings,
+        "ours": by_lang(ours, known),
+        "records": {"ours": [r.__dict__ for r in ours]},
+    }
+    if baseline:
+        from assistant.evaluation.baseline import BaselinePipeline
+
+        with tempfile.TemporaryDirectory(prefix="baseline-") as tmp:
+            pipe = BaselinePipeline(
+                services.settings,
+                services.embeddings,
+                list(services.index.units.values()),
+                Path(tmp),
+            )
+            base = run_baseline(services, pipe, questions)
+        result["baseline"] = by_lang(base, known)
+        result["baseline_chunks"] = pipe.chunks
+        result["records"]["baseline"] = [r.__dict__ for r in base]
+        result["ratio"] = {
+            lang: {
+                m: _ratio(result["ours"][lang].get(m), result["baseline"][lang].get(m))
+                for m in SHOWN
+            }
+            for lang in result["ours"]
+        }
+    return _clean(result)
+
+
+def _ratio(a: float | None, b: float | None) -> float:
+    if a is None or b is None or not b or math.isnan(a) or math.isnan(b):
+        return float("nan")
+    return a / b
+
+
+def _clean(obj: Any) -> Any:
+    """NaN is not JSON: report an undefined figure as null."""
+    if isinstance(obj, float):
+        return None if math.isnan(obj) else obj
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def _fmt(v: float | None, metric: str) -> str:
+    if v is None:
+        return "–"
+    return f"{v:.0f}" if metric.endswith("_ms") else f"{v:.3f}"
+
+
+def print_tables(result: dict[str, Any], console: Console) -> None:
+    for lang, ours in result["ours"].items():
+        table = Table(
+            title=f"{lang}: {ours['n']:.0f} questions ({ours['answerable']:.0f} answerable)"
+        )
+        table.add_column("metric")
+        table.add_column("ours", justify="right")
+        if "baseline" in result:
+            table.add_column("baseline", justify="right")
+            table.add_column("ours/baseline", justify="right")
+        for m in SHOWN:
+            row = [m, _fmt(ours.get(m), m)]
+            if "baseline" in result:
+                row += [
+                    _fmt(result["baseline"][lang].get(m), m),
+                    _fmt(result["ratio"][lang].get(m), "ratio"),
+                ]
+            table.add_row(*row)
+        console.print(table)
+    console.print(f"embedding model: {result['embedding_model']}")
+    for lang, cal in result["calibration"].items():
+        console.print(
+            f"refusal threshold {lang}: {cal['current']} (best cut on this set: "
+            f"{_fmt(cal['best_threshold'], 'x')}, balanced accuracy "
+            f"{_fmt(cal['balanced_accuracy'], 'x')})"
+        )
+
+
+def run_eval(
+    services: Services,
+    paths: list[Path],
+    as_json: bool,
+    baseline: bool,
+    report: Path | None,
+    console: Console,
+    fail: Callable[..., Any],
+) -> None:
+    try:
+        result = evaluate(services, paths, baseline=baseline)
+    except ValueError as exc:
+        fail(f"the question files have problems; nothing was run:\n{exc}", 2)
+        return
+    for w in result["warnings"]:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    if report is not None:
+        from assistant.evaluation.report import write_report
+
+        write_report(result, report)
+        console.print(f"report written to {report}")
+    if as_json:
+        public = {k: v for k, v in result.items() if k != "records"}
+        print(json.dumps(public, ensure_ascii=False))
+    else:
+        print_tables(result, console)

@@ -1,0 +1,1 @@
+"""Curated knowledge entries (entry:<slug>) that rest on plan refs."""
