@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from assistant.ingest.chunking import flatten_lines
 from assistant.retrieve import Retrieval
 from assistant.schema import Answer, Citation, Hit, Lang, Unit
 
@@ -79,7 +80,8 @@ def pick_sentences(hit: Hit, limit: int) -> list[str]:
         return [hit.unit.text.split("\n")[0]]
     top = hit.chunks[0][1]
     chosen = {text for text, score in hit.chunks[:limit] if score >= top - 0.03}
-    order = [text for text, _ in sorted(hit.chunks, key=lambda x: hit.unit.text.find(x[0]))]
+    flat = flatten_lines(hit.unit.text)
+    order = [text for text, _ in sorted(hit.chunks, key=lambda x: flat.find(x[0]))]
     return [t for t in order if t in chosen]
 
 

@@ -47,6 +47,8 @@ def has_han(text: str) -> bool:
 
 
 _CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
+# Format characters (zero-width spaces, BOMs) come with copy-paste: dropped, not junk.
+_JUNK = _CONTROL - {"Cf"}
 
 
 def clean_text(text: str) -> str:
@@ -55,12 +57,12 @@ def clean_text(text: str) -> str:
 
 
 def junk_ratio(text: str) -> float:
-    """Share of characters that are control, private-use, unassigned or U+FFFD."""
+    """Share of characters that are control, surrogate, private-use, unassigned or U+FFFD."""
     if not text:
         return 0.0
     bad = sum(
         1
         for ch in text
-        if ch == "\ufffd" or (ch not in "\n\t\r" and unicodedata.category(ch) in _CONTROL)
+        if ch == "\ufffd" or (ch not in "\n\t\r" and unicodedata.category(ch) in _JUNK)
     )
     return bad / len(text)

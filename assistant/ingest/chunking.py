@@ -59,6 +59,15 @@ def _glue(a: str, b: str) -> str:
     return a + b if _SENTENCE_END_CHAR.search(a[-1]) else f"{a} {b}"
 
 
+def flatten_lines(text: str) -> str:
+    """The unit's text on one line, joined the way chunks join line-broken fragments."""
+    out = ""
+    for line in text.split("\n"):
+        if line.strip():
+            out = _glue(out, line.strip())
+    return out
+
+
 def split_long(sentence: str, max_tokens: int, counter: Callable[[str], int]) -> list[str]:
     """Break an over-long sentence at commas so no chunk exceeds `max_tokens`."""
     if counter(sentence) <= max_tokens:

@@ -1,0 +1,99 @@
+"""Real components: the bundled e5 model, Chroma on disk and as a server, the built index."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.services import Services, build_services
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTIONS = ROOT / "eval" / "questions"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def load_jsonl(name: str) -> list[dict]:
+    return [json.loads(line) for line in (QUESTIONS / name).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory) -> Path:
+    """One embedding cache for the session, so each backend embeds the plan only once."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def _settings(data_dir: Path, cache: Path, **kw) -> Settings:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "cache").mkdir(exist_ok=True)
+    if not (data_dir / "cache" / "embeddings.sqlite").exists() and (cache / "embeddings.sqlite").exists():
+        shutil.copy(cache / "embeddings.sqlite", data_dir / "cache" / "embeddings.sqlite")
+    return Settings(data_dir=data_dir, kb_dir=ROOT / "knowledge_base", **kw)
+
+
+@pytest.fixture(scope="session")
+def persistent_services(tmp_path_factory, shared_cache) -> Services:
+    data = tmp_path_factory.mktemp("data-persistent")
+    services = build_services(_settings(data, shared_cache))
+    services.ingest()
+    shutil.copy(data / "cache" / "embeddings.sqlite", shared_cache / "embeddings.sqlite")
+    return services
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` on a loopback port, stopped at the end of the session."""
+    exe = Path(sys.executable).with_name("chroma")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = (path / "server.log").open("w")
+    proc = subprocess.Popen([str(exe), "run", "--path", str(path / "db"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    import httpx
+
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"chroma run exited: {(path / 'server.log').read_text()}")
+        time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("chroma run did not come up within 60 s")
+    yield {"host": "127.0.0.1", "port": port, "proc": proc}
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server_services(tmp_path_factory, shared_cache, chroma_server, persistent_services) -> Services:
+    data = tmp_path_factory.mktemp("data-server")
+    services = build_services(_settings(data, shared_cache, chroma_host=chroma_server["host"],
+                                        chroma_port=chroma_server["port"]))
+    services.ingest()
+    return services
+
+
+@pytest.fixture(scope="session", params=["persistent", "server"])
+def services(request) -> Services:
+    return request.getfixturevalue(f"{request.param}_services")

@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+
+from assistant.config import Settings
+from assistant.providers.embeddings import (
+    BaseEmbeddings,
+    CachedEmbeddings,
+    FakeEmbeddings,
+    make_embeddings,
+)
+
+
+class CountingFake(FakeEmbeddings):
+    def __init__(self):
+        super().__init__(dim=32)
+        self.calls: list[int] = []
+
+    def embed_batch(self, texts, is_query):
+        self.calls.append(len(texts))
+        return super().embed_batch(texts, is_query)
+
+
+def test_fake_is_deterministic_normalised_and_similarity_aware():
+    fake = FakeEmbeddings()
+    a, b, c = fake.embed_batch(["优化用电服务", "优化用电服务。", "跨境贸易便利化"], False)
+    assert np.allclose(a, FakeEmbeddings().embed_batch(["优化用电服务"], False)[0])
+    assert abs(np.linalg.norm(a) - 1.0) < 1e-5
+    assert a @ b > a @ c
+
+
+def test_base_class_batches(monkeypatch):
+    fake = CountingFake()
+    fake.batch_size = 4
+    vecs = fake.embed_documents([f"t{i}" for i in range(10)])
+    assert len(vecs) == 10 and fake.calls == [4, 4, 2]
+
+
+def test_cache_skips_unchanged_passages(tmp_path):
+    inner = CountingFake()
+    cached = CachedEmbeddings(inner, tmp_path / "cache.sqlite")
+    first = cached.embed_documents(["甲", "乙", "甲"])
+    assert inner.calls == [3] and cached.misses == 3
+    again = CachedEmbeddings(inner, tmp_path / "cache.sqlite").embed_documents(["乙", "甲", "丙"])
+    assert inner.calls == [3, 1]  # only 丙 is new
+    assert np.allclose(first[1], again[0]) and np.allclose(first[0], again[1])
+    # queries are never cached
+    cached.embed_query("甲")
+    assert inner.calls[-1] == 1
+
+
+def test_cache_is_keyed_by_model(tmp_path):
+    a = CountingFake()
+    CachedEmbeddings(a, tmp_path / "c.sqlite").embed_documents(["甲"])
+    b = CountingFake()
+    b.model_id = "another-model"
+    CachedEmbeddings(b, tmp_path / "c.sqlite").embed_documents(["甲"])
+    assert b.calls == [1]
+
+
+def test_factory_modes(tmp_path):
+    s = Settings(embedding_mode="fake", data_dir=tmp_path)
+    emb = make_embeddings(s)
+    assert isinstance(emb, CachedEmbeddings) and emb.model_id.startswith("fake")
+    assert isinstance(make_embeddings(s, cached=False), BaseEmbeddings)
+
+
+def test_sentence_transformers_needs_a_local_directory(tmp_path):
+    s = Settings(embedding_mode="sentence-transformers", embedding_model="intfloat/e5-large",
+                 data_dir=tmp_path)
+    with pytest.raises((ImportError, ValueError), match="sentence-transformers|local model"):
+        make_embeddings(s)
