@@ -1,0 +1,80 @@
+"""The CLI as a user runs it: JSON contract, exit codes, readable errors, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import free_port
+
+pytestmark = pytest.mark.integration
+EXE = str(Path(sys.executable).with_name("assistant"))
+
+
+def run(args, data_dir, **env):
+    e = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), **env}
+    return subprocess.run([EXE, *args], capture_output=True, text=True, env=e, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def data_dir(persistent_services):
+    return persistent_services.settings.data_dir
+
+
+def test_ask_json_contract(data_dir):
+    p = run(["ask", "我们是小微企业,接电要花钱吗?", "--json", "--top-k", "3"], data_dir)
+    assert p.returncode == 0, p.stderr
+    obj = json.loads(p.stdout)
+    assert list(obj) == ["question", "lang", "answer", "refused", "citations", "timings_ms"]
+    assert obj["lang"] == "zh" and not obj["refused"]
+    assert obj["citations"][0]["ref"] == "plan#22"
+    assert set(obj["citations"][0]) == {"ref", "title", "score", "snippet"}
+    assert {"embed", "retrieve", "total"} <= set(obj["timings_ms"])
+
+
+def test_ask_out_of_scope_in_english(data_dir):
+    p = run(["ask", "What's a good recipe for coconut chicken hot pot?", "--json"], data_dir)
+    obj = json.loads(p.stdout)
+    assert obj["refused"] and obj["lang"] == "en" and "12345" in obj["answer"]
+
+
+def test_plain_output_lists_sources(data_dir):
+    p = run(["ask", "Is there a fast lane at customs for fresh seafood?"], data_dir)
+    assert p.returncode == 0 and "plan#4" in p.stdout and "AI-generated" in p.stdout
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "empty"), ("   ", "empty"), ("问" * 2001, "limit is 2000"),
+     ("\x01\x02\x03\x04binary", "binary")],
+)
+def test_bad_questions_are_usage_errors(data_dir, question, message):
+    p = run(["ask", question], data_dir)
+    assert p.returncode == 2
+    assert message in p.stderr and "Traceback" not in p.stderr
+
+
+def test_missing_index(tmp_path):
+    p = run(["ask", "接电要花钱吗"], tmp_path)
+    assert p.returncode == 1 and "assistant ingest" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_chroma_server_down(server_services, tmp_path):
+    # The server-built index, pointed at a port where nothing listens.
+    data = server_services.settings.data_dir
+    p = run(["ask", "接电要花钱吗"], data, ASSISTANT_CHROMA_HOST="127.0.0.1",
+            ASSISTANT_CHROMA_PORT=str(free_port()))
+    assert p.returncode == 1 and "Chroma server" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_chat_session_over_stdin(data_dir):
+    e = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "COLUMNS": "200"}
+    p = subprocess.run([EXE, "chat"], input="招投标能要求本地设分公司吗?\n那不同所有制的企业呢?\n\n",
+                       capture_output=True, text=True, env=e, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.count("plan#28") >= 2
