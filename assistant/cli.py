@@ -14,6 +14,7 @@ from assistant.chat import ChatSession, InvalidQuestionError
 from assistant.config import Settings
 from assistant.index.store import IndexError_
 from assistant.providers.vectorstore import StoreUnavailableError
+from assistant.schema import Answer
 from assistant.services import Services, build_services
 
 app = typer.Typer(
@@ -40,7 +41,9 @@ def _services() -> Services:
         fail(f"invalid configuration: {exc}", USAGE_ERROR)
 
 
-def _ask(services: Services, session: ChatSession | None, question: str, top_k: int | None):  # type: ignore[no-untyped-def]
+def _ask(
+    services: Services, session: ChatSession | None, question: str, top_k: int | None
+) -> Answer:
     try:
         if session is not None:
             return session.send(question)
@@ -56,7 +59,7 @@ def ingest(
     rebuild: Annotated[bool, typer.Option(help="rebuild even if nothing changed")] = False,
 ) -> None:
     """Parse knowledge_base/, embed and index it (skipped when nothing changed)."""
-    from rich.progress import BarColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
     services = _services()
     try:
@@ -67,7 +70,7 @@ def ingest(
             console=err,
             transient=True,
         ) as bar:
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def progress(stage: str, done: int, total: int) -> None:
                 if stage not in tasks:
@@ -104,7 +107,7 @@ def ask(
     _print_answer(answer)
 
 
-def _print_answer(answer) -> None:  # type: ignore[no-untyped-def]
+def _print_answer(answer: Answer) -> None:
     out.print(answer.answer, highlight=False, markup=False)
     if answer.citations:
         out.print("[dim]Sources:[/]" if answer.lang == "en" else "[dim]来源:[/]")

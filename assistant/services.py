@@ -9,7 +9,7 @@ from assistant.answer import Composer, ExtractiveComposer
 from assistant.chat import Assistant
 from assistant.config import Settings
 from assistant.glossary import Glossary
-from assistant.index.store import Index, open_index
+from assistant.index.store import Index, Progress, open_index
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.providers.embeddings import BaseEmbeddings, make_embeddings
 from assistant.retrieve import HybridRetriever, HybridSearcher
@@ -80,7 +80,7 @@ class Services:
                     out.append(r)
         return out
 
-    def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:  # type: ignore[no-untyped-def]
+    def ingest(self, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
         kwargs = {"progress": progress} if progress else {}
         report = ingest(self.settings, self.embeddings, rebuild=rebuild, **kwargs)
         for name in ("index", "searcher", "retriever", "assistant"):

@@ -34,9 +34,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 def main() -> None:
-    questions = [json.loads(line)["q"] for name in ("dev-zh.jsonl", "dev-en.jsonl")
-                 for line in (ROOT / "eval" / "questions" / name).read_text().splitlines()
-                 if line.strip()]
+    questions = [
+        json.loads(line)["q"]
+        for name in ("dev-zh.jsonl", "dev-en.jsonl")
+        for line in (ROOT / "eval" / "questions" / name).read_text().splitlines()
+        if line.strip()
+    ]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         settings = Settings(data_dir=Path(tmp), kb_dir=ROOT / "knowledge_base")
         t = time.perf_counter()
@@ -72,12 +75,21 @@ def main() -> None:
         ("whole ask path p50 / p95", f"{a50:.1f} / {a95:.1f} ms", ""),
         ("ask p50 ÷ embedding p50", f"{a50 / e50:.2f}x", "target ≤ 3x"),
         ("ask p95", f"{a95:.1f} ms", "target ≤ 150 ms"),
-        ("cold ingest (empty cache, model load included)",
-         f"{cold_s:.1f} s ({cold.chunks} chunks, {cold.embedded} embedded)", "target ≤ 60 s"),
-        ("warm re-ingest, nothing changed", f"{warm_s:.2f} s (skipped={warm.skipped})",
-         "target ≤ 5 s"),
-        ("forced rebuild from the embedding cache",
-         f"{rebuild_s:.2f} s ({rebuilt.embedded} embedded)", ""),
+        (
+            "cold ingest (empty cache, model load included)",
+            f"{cold_s:.1f} s ({cold.chunks} chunks, {cold.embedded} embedded)",
+            "target ≤ 60 s",
+        ),
+        (
+            "warm re-ingest, nothing changed",
+            f"{warm_s:.2f} s (skipped={warm.skipped})",
+            "target ≤ 5 s",
+        ),
+        (
+            "forced rebuild from the embedding cache",
+            f"{rebuild_s:.2f} s ({rebuilt.embedded} embedded)",
+            "",
+        ),
         ("RSS of the answering process", f"{rss:.0f} MB", ""),
     ]
     width = max(len(r[0]) for r in rows)

@@ -6,6 +6,7 @@ same embedding model, Chroma top-k; no structure, no keywords, no refusal.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,10 +73,8 @@ class BaselinePipeline:
         self.chunks = len(docs)
         client = make_chroma_client(settings.model_copy(update={"chroma_host": ""}), workdir)
         name = f"baseline-{abs(hash(embeddings.model_id)) % 10**8}"
-        try:
+        with contextlib.suppress(Exception):  # absent on the first run
             client.delete_collection(name)
-        except Exception:  # absent on the first run
-            pass
         self.store = make_vectorstore(client, name, embeddings)
         self.store.add_documents(docs, ids=[f"b{i}" for i in range(len(docs))])
 

@@ -159,8 +159,9 @@ def run_eval(
     except ValueError as exc:
         fail(f"the question files have problems; nothing was run:\n{exc}", 2)
         return
-    for w in result["warnings"]:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    if not as_json:  # with --json the warnings travel inside the one object
+        for w in result["warnings"]:
+            console.print(f"[yellow]warning:[/] {w}", highlight=False)
     if report is not None:
         from assistant.evaluation.report import write_report
 

@@ -228,11 +228,13 @@ def build_index(
     client = make_chroma_client(settings, root / "chroma")
     store = make_vectorstore(client, collection, embeddings)
     ids = [c.id for c in chunks]
-    metas: list[dict[str, Any]] = [{"ref": c.ref, "chunk_id": c.id, "lang": c.lang} for c in chunks]
+    metas: list[Any] = [  # chroma metadata values: str, int, float or bool
+        {"ref": c.ref, "chunk_id": c.id, "lang": c.lang} for c in chunks
+    ]
     for i in range(0, len(ids), 256):
         store._collection.upsert(
             ids=ids[i : i + 256],
-            embeddings=vectors[i : i + 256],
+            embeddings=np.asarray(vectors[i : i + 256], dtype=np.float32),
             documents=texts[i : i + 256],
             metadatas=metas[i : i + 256],
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from typing import Any
 
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
 _STOPWORDS_TEXT = """
@@ -26,7 +27,7 @@ STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba() -> Any:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

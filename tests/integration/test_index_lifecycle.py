@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _services(tmp_path: Path, **kw):
-    return build_services(Settings(data_dir=tmp_path, kb_dir=ROOT / "knowledge_base",
-                                   embedding_mode="fake", **kw))
+    return build_services(
+        Settings(data_dir=tmp_path, kb_dir=ROOT / "knowledge_base", embedding_mode="fake", **kw)
+    )
 
 
 def test_missing_index_says_how_to_build_it(tmp_path):

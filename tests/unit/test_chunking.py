@@ -10,8 +10,15 @@ from assistant.schema import Unit
 
 
 def _unit(text: str) -> Unit:
-    return Unit(ref="plan#22", doc_id="plan", kind="task", number=22, title="优化用电服务",
-                group="(三)实施要素集聚赋能行动", text=text)
+    return Unit(
+        ref="plan#22",
+        doc_id="plan",
+        kind="task",
+        number=22,
+        title="优化用电服务",
+        group="(三)实施要素集聚赋能行动",
+        text=text,
+    )
 
 
 def test_split_on_chinese_and_western_sentence_ends_and_lines():
@@ -20,7 +27,9 @@ def test_split_on_chinese_and_western_sentence_ends_and_lines():
 
 
 def test_short_fragments_are_merged_forward_and_fields_kept_apart():
-    merged = merge_short(["邮政编码:570105", "电子邮箱:a@b.cn", "这是一个足够长的句子,不需要再和别的合并了。"])
+    merged = merge_short(
+        ["邮政编码:570105", "电子邮箱:a@b.cn", "这是一个足够长的句子,不需要再和别的合并了。"]
+    )
     assert merged[0].startswith("邮政编码:570105 电子邮箱:a@b.cn")
     assert all(len(m) >= 20 for m in merged)
 
@@ -40,8 +49,12 @@ def test_overlong_sentence_is_split_at_commas():
 
 
 def test_chunks_carry_ref_context_and_tokens():
-    chunks = chunk_unit(_unit("优化用电服务。推动建设共享营业厅,推行水电气网多点可办。"
-                              "对符合条件的小微企业全面推行低压接入服务。"))
+    chunks = chunk_unit(
+        _unit(
+            "优化用电服务。推动建设共享营业厅,推行水电气网多点可办。"
+            "对符合条件的小微企业全面推行低压接入服务。"
+        )
+    )
     assert [c.id for c in chunks] == ["plan#22:0", "plan#22:1"]
     assert all(c.ref == "plan#22" for c in chunks)
     assert chunks[0].context == "(三)实施要素集聚赋能行动 / 优化用电服务"
@@ -50,8 +63,12 @@ def test_chunks_carry_ref_context_and_tokens():
 
 
 def test_heading_context_without_group():
-    assert heading_context(Unit(ref="plan#goals", doc_id="plan", kind="section",
-                                title="工作目标", text="x")) == "工作目标"
+    assert (
+        heading_context(
+            Unit(ref="plan#goals", doc_id="plan", kind="section", title="工作目标", text="x")
+        )
+        == "工作目标"
+    )
 
 
 def test_token_count_uses_the_bundled_encoding():

@@ -65,7 +65,10 @@ def test_factory_modes(tmp_path):
 
 
 def test_sentence_transformers_needs_a_local_directory(tmp_path):
-    s = Settings(embedding_mode="sentence-transformers", embedding_model="intfloat/e5-large",
-                 data_dir=tmp_path)
-    with pytest.raises((ImportError, ValueError), match="sentence-transformers|local model"):
+    s = Settings(
+        embedding_mode="sentence-transformers",
+        embedding_model="intfloat/e5-large",
+        data_dir=tmp_path,
+    )
+    with pytest.raises((ImportError, ValueError), match=r"sentence-transformers|local model"):
         make_embeddings(s)

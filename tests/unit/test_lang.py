@@ -1,6 +1,11 @@
 import pytest
 
-from assistant.chat import InvalidQuestionError, is_follow_up, looks_like_injection, validate_question
+from assistant.chat import (
+    InvalidQuestionError,
+    is_follow_up,
+    looks_like_injection,
+    validate_question,
+)
 from assistant.lang import detect_lang, to_simplified
 
 

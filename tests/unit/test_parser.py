@@ -78,8 +78,13 @@ def test_a_second_made_up_document():
     units = parse_document(text, "digital", preamble_title="通知", preamble_slug="notice")
     by_ref = {u.ref: u for u in units}
     assert list(by_ref) == [
-        "digital#notice", "digital#general", "digital#goals",
-        "digital#1", "digital#2", "digital#3", "digital#requirements",
+        "digital#notice",
+        "digital#general",
+        "digital#goals",
+        "digital#1",
+        "digital#2",
+        "digital#3",
+        "digital#requirements",
     ]
     assert by_ref["digital#1"].title == "建设算力中心"
     assert by_ref["digital#1"].group == "(一)夯实数字基础设施"
