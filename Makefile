@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench eval calibrate scale install clean
+.PHONY: run chat test lint bench eval calibrate scale load install browser-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,12 +14,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Build the index if it is missing or stale (a no-op otherwise), then chat in the terminal.
+# Build the index if it is missing or stale (a no-op otherwise), then serve the web app.
 run: $(STAMP)
+	$(BIN)/assistant ingest
+	$(BIN)/assistant serve
+
+chat: $(STAMP)
 	$(BIN)/assistant ingest
 	$(BIN)/assistant chat
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium (never a downloaded browser); CJK fonts make
+# the screenshots readable.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver fonts-noto-cjk; \
+	fi
+
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check assistant tests
 	$(BIN)/pytest -q
 
@@ -46,6 +58,10 @@ calibrate: $(STAMP)
 
 scale: $(STAMP)
 	$(BIN)/python scripts/scale_bench.py
+
+load: $(STAMP)
+	$(BIN)/assistant ingest
+	$(BIN)/python scripts/load_test.py --clients 50 --seconds 60
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

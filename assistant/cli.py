@@ -145,6 +145,33 @@ def chat() -> None:
         _print_answer(answer)
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+) -> None:
+    """Serve the web app and the HTTP API (docs at /docs)."""
+    import uvicorn
+
+    from assistant.web.app import create_app
+
+    services = _services()
+    settings = services.settings
+    host = host or settings.host
+    port = port or settings.port
+    try:
+        _ = services.index  # fail early, with the remedy, if there is no index
+    except (IndexError_, StoreUnavailableError) as exc:
+        fail(str(exc))
+    app_ = create_app(services)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(
+        f"One-Window Assistant is running: open http://{shown}:{port}/ "
+        f"(API docs: http://{shown}:{port}/docs). Ctrl-C stops it."
+    )
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
 @app.command("eval")
 def eval_cmd(
     questions: Annotated[list[Path], typer.Option("--questions", "-q", help="JSONL file(s)")],

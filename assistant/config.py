@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_timeout_s: float = 30.0
 
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means SQLite under data_dir"
+    )
+    max_history_messages: int = 100
+    host: str = "127.0.0.1"
+    port: int = 7860
+
     max_question_chars: int = 2000
     top_k: int = 5
     candidates: int = 40
@@ -50,6 +57,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'assistant.db'}"
 
     @property
     def cache_dir(self) -> Path:

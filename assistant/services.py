@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from assistant.answer import Composer, ExtractiveComposer
 from assistant.chat import Assistant
 from assistant.config import Settings
+
+if TYPE_CHECKING:
+    from assistant.knowledge.feedback import FeedbackStore
 from assistant.glossary import Glossary
 from assistant.index.store import Index, Progress, open_index
 from assistant.ingest.pipeline import IngestReport, ingest
@@ -61,6 +65,13 @@ class Services:
             max_chars=self.settings.max_question_chars,
             top_k=self.settings.top_k,
         )
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        from assistant.knowledge.feedback import FeedbackStore
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return FeedbackStore(self.settings.db_url)
 
     @cached_property
     def entry_refs(self) -> dict[str, list[str]]:

@@ -10,9 +10,13 @@ from pathlib import Path
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions"
 SAMPLES = {
-    "golden-zh.jsonl": 5, "golden-en.jsonl": 5, "traditional.jsonl": 5,
-    "out-of-scope-zh.jsonl": 4, "out-of-scope-en.jsonl": 4,
-    "dialogues-zh.jsonl": 3, "dialogues-en.jsonl": 3,
+    "golden-zh.jsonl": 5,
+    "golden-en.jsonl": 5,
+    "traditional.jsonl": 5,
+    "out-of-scope-zh.jsonl": 4,
+    "out-of-scope-en.jsonl": 4,
+    "dialogues-zh.jsonl": 3,
+    "dialogues-en.jsonl": 3,
 }
 
 

@@ -27,17 +27,27 @@ CN = "一二三四五六七八九十"
 
 def clauses() -> list[str]:
     text = PLAN.read_text(encoding="utf-8")
-    parts = re.split(r"[,;。、]", text)
-    return [p.strip() for p in parts if 6 <= len(p.strip()) <= 60 and not re.match(r"^\d", p)]
+    parts = re.split(r"[,;。、\n]", text)
+    stripped = (p.strip() for p in parts)
+    # Clauses that start with a number would read as new numbered items.
+    return [p for p in stripped if 6 <= len(p) <= 60 and not re.match(r"^[\d((]", p)]
 
 
 def make_doc(rng: random.Random, pool: list[str], n: int) -> str:
     def sentence() -> str:
         return f"{rng.choice(pool)},{rng.choice(pool)}。"
 
-    lines = [f"第{n}号文件:" + "".join(sentence() for _ in range(4)), "", "一、指导思想",
-             "".join(sentence() for _ in range(3)), "", "二、工作目标",
-             "".join(sentence() for _ in range(3)), "", "三、工作任务"]
+    lines = [
+        f"第{n}号文件:" + "".join(sentence() for _ in range(4)),
+        "",
+        "一、指导思想",
+        "".join(sentence() for _ in range(3)),
+        "",
+        "二、工作目标",
+        "".join(sentence() for _ in range(3)),
+        "",
+        "三、工作任务",
+    ]
     task = 1
     for g in range(6):
         lines += ["", f"({CN[g]}){rng.choice(pool)[:12]}行动"]
@@ -56,8 +66,12 @@ def build_kb(dest: Path, factor: int) -> None:
         return
     rng = random.Random(factor)
     pool = clauses()
-    docs = ["documents:", "  - id: plan", f"    file: {PLAN.name}",
-            "    preamble: {slug: notice, title: 征求意见通知}"]
+    docs = [
+        "documents:",
+        "  - id: plan",
+        f"    file: {PLAN.name}",
+        "    preamble: {slug: notice, title: 征求意见通知}",
+    ]
     for i in range(1, factor):
         name = f"gen{i:03d}.txt"
         (dest / "sources" / name).write_text(make_doc(rng, pool, i), encoding="utf-8")
@@ -80,11 +94,15 @@ def measure(factor: int) -> dict[str, float]:
         t = time.perf_counter()
         report = services.ingest()
         ingest_s = time.perf_counter() - t
-        size = sum(f.stat().st_size for f in (Path(tmp) / "data" / "index").rglob("*")
-                   if f.is_file())
-        questions = [json.loads(ln)["q"] for name in ("dev-zh.jsonl", "dev-en.jsonl")
-                     for ln in (ROOT / "eval" / "questions" / name).read_text().splitlines()
-                     if ln.strip()]
+        size = sum(
+            f.stat().st_size for f in (Path(tmp) / "data" / "index").rglob("*") if f.is_file()
+        )
+        questions = [
+            json.loads(ln)["q"]
+            for name in ("dev-zh.jsonl", "dev-en.jsonl")
+            for ln in (ROOT / "eval" / "questions" / name).read_text().splitlines()
+            if ln.strip()
+        ]
         for q in questions[:5]:
             services.assistant.ask(q)
         lat = []
@@ -93,9 +111,13 @@ def measure(factor: int) -> dict[str, float]:
             services.assistant.ask(q)
             lat.append((time.perf_counter() - t) * 1000)
         return {
-            "factor": factor, "units": report.units, "chunks": report.chunks,
-            "ingest_s": ingest_s, "index_mb": size / 2**20,
-            "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95)),
+            "factor": factor,
+            "units": report.units,
+            "chunks": report.chunks,
+            "ingest_s": ingest_s,
+            "index_mb": size / 2**20,
+            "p50_ms": float(np.percentile(lat, 50)),
+            "p95_ms": float(np.percentile(lat, 95)),
             "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
 
@@ -109,23 +131,34 @@ def write_report(rows: list[dict[str, float]]) -> None:
     out = ROOT / "eval" / "reports"
     fig, axes = plt.subplots(1, 3, figsize=(10, 3))
     xs = [r["chunks"] for r in rows]
-    for ax, key, label in zip(axes, ["ingest_s", "p95_ms", "max_rss_mb"],
-                              ["ingest (s)", "ask p95 (ms)", "max RSS (MB)"], strict=True):
+    for ax, key, label in zip(
+        axes,
+        ["ingest_s", "p95_ms", "max_rss_mb"],
+        ["ingest (s)", "ask p95 (ms)", "max RSS (MB)"],
+        strict=True,
+    ):
         ax.plot(xs, [r[key] for r in rows], marker="o")
         ax.set_xscale("log")
         ax.set_xlabel("chunks")
         ax.set_title(label)
     fig.tight_layout()
     fig.savefig(out / "scale.png", dpi=110)
-    lines = ["# Scale benchmark", "",
-             f"Generated {time.strftime('%Y-%m-%d %H:%M')} by `make scale` on this machine "
-             "(2 cores). Corpus grown with generated documents of the plan's structure.", "",
-             "| corpus | units | chunks | ingest (s) | index on disk (MB) | ask p50 (ms) | "
-             "ask p95 (ms) | max RSS (MB) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "# Scale benchmark",
+        "",
+        f"Generated {time.strftime('%Y-%m-%d %H:%M')} by `make scale` on this machine "
+        "(2 cores). Corpus grown with generated documents of the plan's structure.",
+        "",
+        "| corpus | units | chunks | ingest (s) | index on disk (MB) | ask p50 (ms) | "
+        "ask p95 (ms) | max RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| x{r['factor']:.0f} | {r['units']:.0f} | {r['chunks']:.0f} | "
-                     f"{r['ingest_s']:.1f} | {r['index_mb']:.1f} | {r['p50_ms']:.1f} | "
-                     f"{r['p95_ms']:.1f} | {r['max_rss_mb']:.0f} |")
+        lines.append(
+            f"| x{r['factor']:.0f} | {r['units']:.0f} | {r['chunks']:.0f} | "
+            f"{r['ingest_s']:.1f} | {r['index_mb']:.1f} | {r['p50_ms']:.1f} | "
+            f"{r['p95_ms']:.1f} | {r['max_rss_mb']:.0f} |"
+        )
     lines += ["", "![scale](scale.png)", ""]
     (out / "scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
@@ -138,8 +171,12 @@ def main() -> None:
     factors = [int(a) for a in sys.argv[1:]] or [1, 10, 100]
     rows = []
     for f in factors:
-        p = subprocess.run([sys.executable, __file__, "--child", str(f)], capture_output=True,
-                           text=True, check=True)
+        p = subprocess.run(
+            [sys.executable, __file__, "--child", str(f)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rows.append(json.loads(p.stdout.strip().splitlines()[-1]))
         print(rows[-1], flush=True)
     write_report(rows)
