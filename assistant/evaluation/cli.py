@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from assistant.evaluation.metrics import Record, best_threshold, summarize
+from assistant.evaluation.metrics import METRICS, Record, best_threshold, summarize
 from assistant.evaluation.questions import load_questions
 from assistant.evaluation.runner import run_baseline, run_ours
 
@@ -19,21 +19,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from assistant.services import Services
-
-SHOWN = [
-    "recall@1",
-    "recall@3",
-    "recall@5",
-    "mrr",
-    "ndcg@5",
-    "refusal_precision",
-    "refusal_recall",
-    "false_refusal_rate",
-    "lang_match",
-    "citation_validity",
-    "latency_p50_ms",
-    "latency_p95_ms",
-]
 
 
 def by_lang(records: list[Record], known: set[str]) -> dict[str, dict[str, float]]:
@@ -87,7 +72,7 @@ def evaluate(services: Services, paths: list[Path], baseline: bool = False) -> d
         result["ratio"] = {
             lang: {
                 m: _ratio(result["ours"][lang].get(m), result["baseline"][lang].get(m))
-                for m in SHOWN
+                for m in METRICS
             }
             for lang in result["ours"]
         }
@@ -127,7 +112,7 @@ def print_tables(result: dict[str, Any], console: Console) -> None:
         if "baseline" in result:
             table.add_column("baseline", justify="right")
             table.add_column("ours/baseline", justify="right")
-        for m in SHOWN:
+        for m in METRICS:
             row = [m, _fmt(ours.get(m), m)]
             if "baseline" in result:
                 row += [

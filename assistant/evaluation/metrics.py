@@ -7,6 +7,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# The figures reported per language, in the order tables show them.
+METRICS = [
+    "recall@1",
+    "recall@3",
+    "recall@5",
+    "mrr",
+    "ndcg@5",
+    "refusal_precision",
+    "refusal_recall",
+    "false_refusal_rate",
+    "lang_match",
+    "citation_validity",
+    "latency_p50_ms",
+    "latency_p95_ms",
+]
+
 
 @dataclass
 class Record:

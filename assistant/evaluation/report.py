@@ -7,20 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-METRICS = [
-    "recall@1",
-    "recall@3",
-    "recall@5",
-    "mrr",
-    "ndcg@5",
-    "refusal_precision",
-    "refusal_recall",
-    "false_refusal_rate",
-    "lang_match",
-    "citation_validity",
-    "latency_p50_ms",
-    "latency_p95_ms",
-]
+from assistant.evaluation.metrics import METRICS
 
 
 def _f(v: Any, ms: bool = False) -> str:

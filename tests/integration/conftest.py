@@ -59,6 +59,24 @@ def persistent_services(tmp_path_factory, shared_cache) -> Services:
     return services
 
 
+def wait_until_up(proc: subprocess.Popen, url: str, log: Path, timeout: float = 90) -> None:
+    """Poll `url` until it answers 200; fail with the server's log if it exits or hangs."""
+    import httpx
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[0]} exited: {log.read_text()}")
+        time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"{url} did not come up within {timeout:.0f} s: {log.read_text()}")
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """A real `chroma run` on a loopback port, stopped at the end of the session."""
@@ -71,21 +89,7 @@ def chroma_server(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.time() + 60
-    import httpx
-
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError(f"chroma run exited: {(path / 'server.log').read_text()}")
-        time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("chroma run did not come up within 60 s")
+    wait_until_up(proc, f"http://127.0.0.1:{port}/api/v2/heartbeat", path / "server.log")
     yield {"host": "127.0.0.1", "port": port, "proc": proc}
     proc.terminate()
     try:

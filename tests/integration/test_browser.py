@@ -8,11 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.knowledge.feedback import FeedbackStore
-from tests.integration.conftest import ROOT, free_port
+from tests.integration.conftest import ROOT, free_port, wait_until_up
 
 pytestmark = pytest.mark.integration
 CHROMIUM = "/usr/bin/chromium"
@@ -42,23 +41,15 @@ def server(persistent_services, tmp_path_factory):
         "ASSISTANT_DATABASE_URL": f"sqlite:///{db}",
     }
     exe = str(Path(sys.executable).with_name("assistant"))
+    log = db.with_suffix(".log")
     proc = subprocess.Popen(
         [exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
-        text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stdout.read() if proc.stdout else "server exited")
+    wait_until_up(proc, f"{url}/api/v1/health", log)
     yield {"url": url, "db": f"sqlite:///{db}"}
     proc.terminate()
     proc.wait(timeout=10)
