@@ -54,7 +54,8 @@ eval: $(STAMP)
 # Prints the best refusal cut per language on the dev set (copy it into config.py).
 calibrate: $(STAMP)
 	$(BIN)/assistant ingest
-	$(BIN)/assistant eval -q eval/questions/dev-zh.jsonl -q eval/questions/dev-en.jsonl
+	$(BIN)/assistant eval -q eval/questions/dev-zh.jsonl -q eval/questions/dev-en.jsonl \
+		-q eval/questions/dev2.jsonl
 
 scale: $(STAMP)
 	$(BIN)/python scripts/scale_bench.py

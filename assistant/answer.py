@@ -66,6 +66,38 @@ def refusal(retrieval: Retrieval) -> Answer:
     )
 
 
+POINTER = {
+    "zh": "{plan}{label}[1]涉及这个话题,但没有写明{what}。为免误导,我不作推测;"
+    "请拨打12345政务服务便民热线,或前往政务服务大厅窗口咨询。",
+    "en": "{Label} of {plan} [1] covers this topic, but the plan does not state {what}. I will "
+    "not guess; please call the 12345 government service hotline or visit the government "
+    "service hall.",
+}
+
+
+def pointer_refusal(retrieval: Retrieval, what: str) -> Answer:
+    """The plan covers the topic but not the specific asked for: hand off, citing the unit."""
+    lang = retrieval.lang
+    hit = retrieval.hits[0]
+    label = unit_label(hit.unit, lang)
+    text = POINTER[lang].format(
+        plan=PLAN_ZH if lang == "zh" else PLAN_EN,
+        label=label,
+        Label=label[:1].upper() + label[1:],
+        what=what,
+    )
+    return Answer(
+        question=retrieval.query,
+        lang=lang,
+        refused=True,
+        answer=f"{text}\n{NOTICE[lang]}",
+        notice=NOTICE[lang],
+        citations=make_citations([hit], lang),
+        timings_ms=dict(retrieval.timings_ms),
+        **trace(retrieval),
+    )
+
+
 def cited_hits(retrieval: Retrieval) -> list[Hit]:
     """The best unit, plus any unit scoring nearly as well (up to three in all)."""
     if not retrieval.hits:

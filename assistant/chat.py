@@ -7,13 +7,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.answer import refusal
+from assistant.answer import pointer_refusal, refusal
 from assistant.lang import clean_text, detect_lang, junk_ratio
 from assistant.schema import Answer, Lang
+from assistant.specifics import describe, missing_specifics
 
 if TYPE_CHECKING:
     from assistant.answer import Composer
-    from assistant.retrieve import HybridSearcher
+    from assistant.retrieve import HybridSearcher, Retrieval
 
 
 class InvalidQuestionError(ValueError):
@@ -91,12 +92,19 @@ class Assistant:
         retrieval = self.searcher.search(query, lang=lang, k=top_k or self.top_k)
         retrieval.query = q
         threshold = self.thresholds[lang]
-        if looks_like_injection(q) and retrieval.relevance < threshold + 0.05:
-            answer = refusal(retrieval)
-        else:
-            answer = self.composer.compose(retrieval, threshold)
+        answer = self._compose(q, lang, retrieval, threshold)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000.0
         return answer
+
+    def _compose(self, q: str, lang: Lang, retrieval: Retrieval, threshold: float) -> Answer:
+        if retrieval.relevance < threshold or not retrieval.hits:
+            return refusal(retrieval)
+        if looks_like_injection(q) and retrieval.relevance < threshold + 0.05:
+            return refusal(retrieval)
+        missing = missing_specifics(q, lang, retrieval.hits[0].unit.text)
+        if missing:
+            return pointer_refusal(retrieval, describe(missing, lang))
+        return self.composer.compose(retrieval, threshold)
 
 
 @dataclass

@@ -46,10 +46,11 @@ class Settings(BaseSettings):
     top_k: int = 5
     candidates: int = 40
     # Below these relevances the assistant refuses instead of guessing. Calibrated on
-    # eval/questions/dev-*.jsonl (`make calibrate` prints the best cut per language);
+    # the dev sets eval/questions/dev-*.jsonl + dev2.jsonl (206 questions; `make calibrate`
+    # prints the best cut per language);
     # English differs because its cosines are cross-lingual (glossary terms lift them).
-    refusal_threshold_zh: float = 0.92
-    refusal_threshold_en: float = 0.90
+    refusal_threshold_zh: float = 0.908
+    refusal_threshold_en: float = 0.80
 
     def refusal_threshold(self, lang: str) -> float:
         return self.refusal_threshold_en if lang == "en" else self.refusal_threshold_zh

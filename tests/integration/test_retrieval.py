@@ -35,8 +35,12 @@ def test_out_of_scope_questions_are_refused(services, lang):
     # The floor measured when the refusal threshold was calibrated (zh 6/6, en 5/6).
     assert len(refused) >= 5, [(a.question, a.relevance) for a in answers if not a.refused]
     for a in refused:
-        assert "12345" in a.answer and not a.citations
-        assert a.lang == lang
+        assert "12345" in a.answer and a.lang == lang
+        # a refusal cites nothing, or only the unit that covers the topic but lacks the
+        # specific asked for (a fee, a time, an address)
+        assert not a.citations or (
+            len(a.citations) == 1 and ("does not state" in a.answer or "没有写明" in a.answer)
+        )
 
 
 def test_traditional_chinese_finds_the_same_task(services):
