@@ -43,7 +43,7 @@ def _charts(result: dict[str, Any], out_dir: Path, stem: str) -> list[str]:
     ax.set_xticks([j + 1.5 * width for j in range(len(ks))], ks)
     ax.set_ylim(0, 1)
     ax.set_title("Recall per language: ours vs the plain LangChain baseline")
-    ax.legend(fontsize=8, ncol=2)
+    ax.legend(fontsize=8, ncol=2, loc="lower right")
     fig.tight_layout()
     names.append(f"{stem}-recall.png")
     fig.savefig(out_dir / names[-1], dpi=110)
@@ -69,7 +69,7 @@ def _charts(result: dict[str, Any], out_dir: Path, stem: str) -> list[str]:
     plt.close(fig)
 
     misses = _misses(result["records"]["ours"])
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig, ax = plt.subplots(figsize=(10, 3.5))
     groups = sorted(misses, key=lambda g: -misses[g])
     ax.barh(groups or ["(none)"], [misses[g] for g in groups] or [0])
     ax.invert_yaxis()

@@ -21,7 +21,12 @@ def group_of(services: Services, gold: list[str]) -> str:
     unit = services.index.units.get(gold[0])
     if unit is None:
         return "entries"
-    return unit.group or "sections"
+    if not unit.group:
+        return "sections (notice, ideology, goals, requirements)"
+    # English names: the charts' fonts carry no Chinese glyphs on a bare machine.
+    numeral = unit.group[1 : unit.group.find(")")]
+    n = "一二三四五六七八九十".find(numeral) + 1
+    return f"group {n}: {unit.group_en}" if unit.group_en and n else unit.group
 
 
 def run_ours(
