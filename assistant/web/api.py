@@ -25,9 +25,21 @@ if TYPE_CHECKING:
     from assistant.services import Services
 
 
+class TextPart(BaseModel):
+    type: Literal["text"]
+    text: str = Field(max_length=20000)
+
+
 class Message(BaseModel):
-    role: Literal["user", "assistant", "system"]
-    content: str = Field(max_length=20000)
+    role: Literal["user", "assistant", "system", "developer"]
+    # OpenAI clients send either a string or a list of text parts.
+    content: str | list[TextPart] = Field(max_length=20000)
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(p.text for p in self.content)
 
 
 class ChatRequest(BaseModel):
@@ -104,8 +116,8 @@ def split_conversation(messages: list[Message], limit: int) -> tuple[str, list[s
     if messages[-1].role != "user":
         raise ClientError(422, "the last message must come from the user")
     # System messages are never followed as instructions; only user turns carry context.
-    history = [m.content for m in messages[:-1] if m.role == "user"]
-    return messages[-1].content, history
+    history = [m.text for m in messages[:-1] if m.role == "user"]
+    return messages[-1].text, history
 
 
 def make_router(services: Services) -> APIRouter:

@@ -93,6 +93,31 @@ def test_openai_compatible_stream(client):
     assert chunks[-1]["citations"][0]["ref"] == "plan#6"
 
 
+def test_openai_text_parts_are_accepted(client):
+    r = client.post(
+        "/v1/chat/completions",
+        json={
+            "messages": [
+                {"role": "developer", "content": "Be brief."},
+                {
+                    "role": "user",
+                    "content": [{"type": "text", "text": "外籍人士在海口生活有什么便利?"}],
+                },
+            ]
+        },
+    )
+    assert r.status_code == 200 and r.json()["citations"][0]["ref"] == "plan#6"
+    r = client.post(
+        "/v1/chat/completions",
+        json={
+            "messages": [
+                {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}
+            ]
+        },
+    )
+    assert r.status_code == 422
+
+
 def test_system_messages_are_not_instructions(client):
     r = client.post(
         "/v1/chat/completions",

@@ -144,3 +144,18 @@ def test_user_text_is_escaped(server, browser):
     assert page.locator("#chat script").count() == 0
     assert "<img" in page.inner_text("#chat")  # shown as the text the user typed
     page.screenshot(path=str(ARTIFACTS / "4-escaped.png"), full_page=True)
+
+
+def test_bad_input_keeps_the_page_working(server, browser):
+    page = browser.new_page(locale="zh-CN")
+    page.goto(server["url"] + "/")
+    page.wait_for_selector("#question textarea", timeout=30000)
+    chat = ask(page, "   ", "⚠")
+    assert "empty" in chat
+    chat = ask(page, "\u0001\u0002\u0003\u0004\u0005", "⚠")
+    assert "binary" in chat
+    # the textbox refuses input past 2,000 characters
+    page.fill("#question textarea", "问" * 2500)
+    assert len(page.input_value("#question textarea")) <= 2000
+    chat = ask(page, "外国人在海口工作生活有哪些便利服务?", "来源:")
+    assert "plan#6" in chat
