@@ -16,7 +16,7 @@ ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
     "fee": {
         "zh": re.compile(
             r"多少钱|收多少|收费标准|费用是多少|什么价|价格是多少|[电水气]价是?多少|利率|税率|"
-            r"几块钱|多少费用|怎么收费"
+            r"几块钱|多少费用|怎么收费|能拿多少|补贴多少|奖励多少|额度是多少|标准是多少|给多少"
         ),
         # "cost" alone is often about cutting costs, not asking for an amount.
         "en": re.compile(
@@ -49,7 +49,7 @@ ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
 }
 # What a source unit must contain to answer such a question.
 PROVIDES: dict[str, re.Pattern[str]] = {
-    "fee": re.compile(r"\d+(\.\d+)?\s*(元|万元|%|千瓦)|零投资|免费|免收|不收费|零成本"),
+    "fee": re.compile(r"\d+(\.\d+)?\s*(元|万元|%)|零投资|免费|免收|不收费|零成本"),
     "time": re.compile(r"\d+\s*(个)?(工作日|天|日|小时|分钟|月|年)|7×24|24小时|即时|当场"),
     "address": re.compile(r"地址|\d+号|路\d|大道"),
     "phone": re.compile(r"\d{3,4}-\d{7,8}|12345|电子邮箱"),

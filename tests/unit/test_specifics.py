@@ -17,6 +17,8 @@ COURT = "深化诉讼便利化与智能化应用,推广线上立案,依托24小�
         ("Is anything being done to cut logistics costs?", "en", []),
         ("园区转供电电价高,方案里有没有提到要解决?", "zh", []),
         ("What is the phone number for comments on the plan?", "en", ["phone"]),
+        ("医药企业的研发奖励资金,每家最多能拿多少?", "zh", ["fee"]),
+        ("离岛免税购物每人每年的额度是多少?", "zh", ["fee"]),
     ],
 )
 def test_what_a_question_asks_for(question, lang, kinds):
@@ -27,6 +29,8 @@ def test_missing_only_when_the_source_lacks_it():
     assert missing_specifics("网上立案要交多少钱?", "zh", COURT) == ["fee"]
     assert missing_specifics("自助立案几点开放?", "zh", COURT) == []  # 24小时 answers it
     assert missing_specifics("接电要花多少钱?", "zh", POWER.text + "零投资") == []
+    # a capacity is not a price
+    assert missing_specifics("一度电多少钱?", "zh", "报装容量200千瓦及以下") == ["fee"]
     assert (
         missing_specifics("意见寄到什么地址?", "zh", "信函寄送地址:海口市龙华区滨海大道28号") == []
     )
