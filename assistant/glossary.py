@@ -1,4 +1,9 @@
-"""English → official Chinese terms, to let English queries meet the Chinese text by keyword."""
+"""Words users type → the official Chinese terms of the plan, to let queries meet the text.
+
+One format serves the English glossary (glossary.yaml) and the Chinese colloquial list
+(synonyms_zh.yaml): `en` holds the user's words, `zh` the plan's terms, `source_refs` where
+those terms are found.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +29,12 @@ class Glossary:
         for t in terms:
             for k in t.en:
                 self._by_key.setdefault(k, []).append(t)
-        # Longest phrases first, whole words only, an optional plural s.
-        alternation = "|".join(re.escape(k) for k in keys)
-        self._pattern = re.compile(rf"\b({alternation})(?:s|es)?\b") if keys else None
+        # Longest phrases first; English keys as whole words with an optional plural,
+        # Chinese keys (no spaces between words) as substrings.
+        alternation = "|".join(
+            rf"\b{re.escape(k)}(?=(?:s|es)?\b)" if k.isascii() else re.escape(k) for k in keys
+        )
+        self._pattern = re.compile(f"({alternation})") if keys else None
 
     @classmethod
     def load(cls, path: Path) -> Glossary:

@@ -34,13 +34,21 @@ class Services:
         return Glossary.load(self.settings.kb_dir / "glossary.yaml")
 
     @cached_property
+    def synonyms(self) -> Glossary:
+        return Glossary.load(self.settings.kb_dir / "synonyms_zh.yaml")
+
+    @cached_property
     def index(self) -> Index:
         return open_index(self.settings, self.embeddings)
 
     @cached_property
     def searcher(self) -> HybridSearcher:
         return HybridSearcher(
-            self.index, self.embeddings, self.glossary, candidates=self.settings.candidates
+            self.index,
+            self.embeddings,
+            self.glossary,
+            self.synonyms,
+            candidates=self.settings.candidates,
         )
 
     @cached_property

@@ -16,9 +16,10 @@ def units():
     return {u.ref: u for u in load_units(KB)}
 
 
-def test_every_glossary_term_appears_in_its_source_refs(units):
-    data = yaml.safe_load((KB / "glossary.yaml").read_text(encoding="utf-8"))
-    assert len(data["terms"]) >= 100
+@pytest.mark.parametrize(("name", "at_least"), [("glossary.yaml", 100), ("synonyms_zh.yaml", 20)])
+def test_every_official_term_appears_in_its_source_refs(units, name, at_least):
+    data = yaml.safe_load((KB / name).read_text(encoding="utf-8"))
+    assert len(data["terms"]) >= at_least
     for term in data["terms"]:
         assert term["source_refs"], term
         texts = [units[r].title + units[r].text for r in term["source_refs"]]
@@ -38,6 +39,13 @@ def test_glossary_expands_english_words_to_official_terms():
     terms = g.expand("Is there a fast lane at customs for fresh seafood?")
     assert "海关" in terms
     assert g.expand("tell me a joke") == []
+
+
+def test_chinese_synonyms_expand_colloquial_words():
+    z = Glossary.load(KB / "synonyms_zh.yaml")
+    assert z.expand("接电收费吗?") == ["用电", "报装", "低压接入"]
+    assert "拖欠账款" in z.expand("国企一直拖欠我们的货款")
+    assert z.expand("今天天气怎么样") == []
 
 
 def test_glossary_matches_whole_words_and_plurals():
