@@ -117,7 +117,10 @@ def pick_sentences(hit: Hit, limit: int) -> list[str]:
     return [t for t in order if t in chosen]
 
 
-def make_citations(hits: list[Hit], lang: Lang) -> list[Citation]:
+def make_citations(
+    hits: list[Hit], lang: Lang, quotes: list[list[str]] | None = None
+) -> list[Citation]:
+    """Numbered citations; `quotes` are the sentences the answer took from each unit."""
     return [
         Citation(
             n=i,
@@ -125,6 +128,7 @@ def make_citations(hits: list[Hit], lang: Lang) -> list[Citation]:
             title=(h.unit.title_en or h.unit.title) if lang == "en" else h.unit.title,
             score=h.score,
             snippet=(h.chunks[0][0] if h.chunks else h.unit.text[:120]),
+            quotes=quotes[i - 1] if quotes else [],
         )
         for i, h in enumerate(hits, start=1)
     ]
@@ -139,9 +143,11 @@ class ExtractiveComposer:
         lang = retrieval.lang
         hits = cited_hits(retrieval)
         lines: list[str] = []
+        quotes: list[list[str]] = []
         for n, hit in enumerate(hits, start=1):
             limit = MAX_SENTENCES if n == 1 else 1
             sentences = pick_sentences(hit, limit)
+            quotes.append(sentences)
             label = unit_label(hit.unit, lang)
             if lang == "zh":
                 lead = f"根据{PLAN_ZH}{label}:" if n == 1 else f"另见{label}:"
@@ -162,7 +168,7 @@ class ExtractiveComposer:
             lang=lang,
             refused=False,
             answer="\n".join(lines),
-            citations=make_citations(hits, lang),
+            citations=make_citations(hits, lang, quotes),
             notice=NOTICE[lang],
             timings_ms=dict(retrieval.timings_ms),
             **trace(retrieval),

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from assistant.chat import ChatSession, InvalidQuestionError
 from assistant.config import Settings
-from assistant.index.store import IndexError_
+from assistant.index.store import IndexNotReadyError
 from assistant.providers.vectorstore import StoreUnavailableError
 from assistant.schema import Answer
 from assistant.services import Services, build_services
@@ -41,16 +41,12 @@ def _services() -> Services:
         fail(f"invalid configuration: {exc}", USAGE_ERROR)
 
 
-def _ask(
-    services: Services, session: ChatSession | None, question: str, top_k: int | None
-) -> Answer:
+def _ask(services: Services, question: str, top_k: int | None) -> Answer:
     try:
-        if session is not None:
-            return session.send(question)
         return services.assistant.ask(question, top_k=top_k)
     except InvalidQuestionError as exc:
         fail(str(exc), USAGE_ERROR)
-    except (IndexError_, StoreUnavailableError) as exc:
+    except (IndexNotReadyError, StoreUnavailableError) as exc:
         fail(str(exc))
 
 
@@ -100,7 +96,7 @@ def ask(
 ) -> None:
     """Answer one question with citations."""
     services = _services()
-    answer = _ask(services, None, question, top_k)
+    answer = _ask(services, question, top_k)
     if as_json:
         sys.stdout.write(json.dumps(answer.to_public(), ensure_ascii=False) + "\n")
         return
@@ -121,7 +117,7 @@ def chat() -> None:
     services = _services()
     try:
         session = ChatSession(services.assistant)
-    except (IndexError_, StoreUnavailableError) as exc:
+    except (IndexNotReadyError, StoreUnavailableError) as exc:
         fail(str(exc))
     out.print(
         "One-Window Assistant · 一窗通办智能助手 — ask in Chinese or English; "
@@ -161,7 +157,7 @@ def serve(
     port = port or settings.port
     try:
         _ = services.index  # fail early, with the remedy, if there is no index
-    except (IndexError_, StoreUnavailableError) as exc:
+    except (IndexNotReadyError, StoreUnavailableError) as exc:
         fail(str(exc))
     app_ = create_app(services)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 
 from assistant.index.tokenize import tokenize
 from assistant.lang import detect_lang, to_simplified
-from assistant.schema import Chunk, Hit, Lang
+from assistant.schema import Hit, Lang
 
 if TYPE_CHECKING:
     from assistant.glossary import Glossary
@@ -235,6 +235,3 @@ class HybridRetriever(BaseRetriever):
             )
             for h in result.hits
         ]
-
-
-__all__ = ["Chunk", "HybridRetriever", "HybridSearcher", "Retrieval", "fuse", "minmax"]

@@ -55,6 +55,7 @@ class Citation(BaseModel):
     score: float
     snippet: str
     lang: Lang = "zh"  # language of the snippet (sources are Chinese)
+    quotes: list[str] = Field(default_factory=list)  # sentences the answer quoted, to highlight
 
 
 class Answer(BaseModel):

@@ -31,22 +31,22 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 
 
-class IndexError_(RuntimeError):
-    """Base for index problems that have a human-readable remedy."""
+class IndexNotReadyError(RuntimeError):
+    """The index cannot serve queries; the message says how to fix it."""
 
 
-class IndexMissingError(IndexError_):
+class IndexMissingError(IndexNotReadyError):
     pass
 
 
-class IndexMismatchError(IndexError_):
+class IndexMismatchError(IndexNotReadyError):
     pass
 
 
 Progress = Callable[[str, int, int], None]
 
 
-def _noop(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
@@ -203,7 +203,7 @@ def build_index(
     chunks: list[Chunk],
     embeddings: BaseEmbeddings,
     fingerprint: str,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> Path:
     """Write a complete new build, then make it current; returns its directory."""
     import bm25s

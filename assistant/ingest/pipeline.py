@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.index.store import FORMAT_VERSION, Progress, _noop, build_index, read_manifest
+from assistant.index.store import FORMAT_VERSION, Progress, build_index, no_progress, read_manifest
 from assistant.ingest.chunking import chunk_unit
 from assistant.ingest.sources import fingerprint, load_units
 from assistant.schema import Chunk, Unit
@@ -39,7 +39,7 @@ def ingest(
     settings: Settings,
     embeddings: BaseEmbeddings,
     rebuild: bool = False,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> IngestReport:
     """Build the index unless an identical one is already current (or `rebuild`)."""
     t0 = time.perf_counter()

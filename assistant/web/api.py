@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
 from assistant.chat import InvalidQuestionError
-from assistant.index.store import IndexError_
+from assistant.index.store import IndexNotReadyError
 from assistant.providers.vectorstore import StoreUnavailableError
 from assistant.schema import Answer
 from assistant.web.streaming import pieces
@@ -98,7 +98,7 @@ def install_error_handlers(app: FastAPI) -> None:
     def _question(_: Request, exc: InvalidQuestionError) -> JSONResponse:
         return JSONResponse(error_body(str(exc), "invalid_request_error"), status_code=400)
 
-    @app.exception_handler(IndexError_)
+    @app.exception_handler(IndexNotReadyError)
     @app.exception_handler(StoreUnavailableError)
     def _unavailable(_: Request, exc: Exception) -> JSONResponse:
         # Not the client's fault: the service is not ready. Say so, and what to do.
@@ -244,7 +244,7 @@ def make_router(services: Services) -> APIRouter:
             except Exception as exc:  # the store is down or the collection is gone
                 checks["store"] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
                 ok = False
-        except (IndexError_, StoreUnavailableError) as exc:
+        except (IndexNotReadyError, StoreUnavailableError) as exc:
             checks["index"] = {"ok": False, "error": str(exc)}
             ok = False
         try:

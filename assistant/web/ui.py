@@ -181,9 +181,8 @@ def build_ui(services: Services) -> gr.Blocks:
                 "answer": answer.answer,
                 "lang": answer.lang,
                 "refs": [c.ref for c in answer.citations],
-                "snippets": {
-                    c.ref: [s for h in [c.snippet] for s in [h]] for c in answer.citations
-                },
+                # what to highlight when a source is opened: the quoted sentences
+                "quotes": {c.ref: c.quotes or [c.snippet] for c in answer.citations},
             }
             choices = [(f"[{c.n}] {c.ref} {c.title}", c.ref) for c in answer.citations]
             yield (
@@ -203,7 +202,7 @@ def build_ui(services: Services) -> gr.Blocks:
             if not ref:
                 return ""
             return render_source(
-                services, ref, state.get("snippets", {}).get(ref, []), UI_LANGS.get(choice, "zh")
+                services, ref, state.get("quotes", {}).get(ref, []), UI_LANGS.get(choice, "zh")
             )
 
         citations.change(open_source, [citations, last, ui_lang], source)

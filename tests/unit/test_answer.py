@@ -53,6 +53,7 @@ def test_chinese_answer_quotes_the_best_sentences_with_markers():
     assert ans.answer.endswith(NOTICE["zh"])
     assert [c.ref for c in ans.citations] == ["plan#22"]
     assert ans.citations[0].title == "优化用电服务"
+    assert ans.citations[0].quotes == ["对符合条件的小微企业全面推行低压接入服务。"]
 
 
 def test_english_answer_names_the_task_in_english_and_quotes_the_original():
