@@ -52,18 +52,26 @@ def trace(retrieval: Retrieval) -> dict[str, Any]:
     return {"retrieved": [h.unit.ref for h in retrieval.hits], "relevance": retrieval.relevance}
 
 
-def refusal(retrieval: Retrieval) -> Answer:
-    """Say plainly that the knowledge base does not cover it, and where to go instead."""
+def build_answer(
+    retrieval: Retrieval, body: str, refused: bool, citations: list[Citation] | None = None
+) -> Answer:
+    """Every answer: the body, then the AI-generated notice, with the retrieval trace."""
     lang = retrieval.lang
     return Answer(
         question=retrieval.query,
         lang=lang,
-        refused=True,
-        answer=f"{REFUSAL[lang]}\n{NOTICE[lang]}",
+        refused=refused,
+        answer=f"{body}\n{NOTICE[lang]}",
         notice=NOTICE[lang],
+        citations=citations or [],
         timings_ms=dict(retrieval.timings_ms),
         **trace(retrieval),
     )
+
+
+def refusal(retrieval: Retrieval) -> Answer:
+    """Say plainly that the knowledge base does not cover it, and where to go instead."""
+    return build_answer(retrieval, REFUSAL[retrieval.lang], refused=True)
 
 
 POINTER = {
@@ -86,16 +94,7 @@ def pointer_refusal(retrieval: Retrieval, what: str) -> Answer:
         Label=label[:1].upper() + label[1:],
         what=what,
     )
-    return Answer(
-        question=retrieval.query,
-        lang=lang,
-        refused=True,
-        answer=f"{text}\n{NOTICE[lang]}",
-        notice=NOTICE[lang],
-        citations=make_citations([hit], lang),
-        timings_ms=dict(retrieval.timings_ms),
-        **trace(retrieval),
-    )
+    return build_answer(retrieval, text, refused=True, citations=make_citations([hit], lang))
 
 
 def cited_hits(retrieval: Retrieval) -> list[Hit]:
@@ -162,14 +161,9 @@ class ExtractiveComposer:
                 else:
                     lines.append(f"See also {label} [{n}] (original Chinese):")
                 lines.extend(f"> {s} [{n}]" for s in sentences)
-        lines.append(NOTICE[lang])
-        return Answer(
-            question=retrieval.query,
-            lang=lang,
+        return build_answer(
+            retrieval,
+            "\n".join(lines),
             refused=False,
-            answer="\n".join(lines),
             citations=make_citations(hits, lang, quotes),
-            notice=NOTICE[lang],
-            timings_ms=dict(retrieval.timings_ms),
-            **trace(retrieval),
         )

@@ -13,7 +13,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from assistant.answer import NOTICE, Composer, cited_hits, make_citations, refusal, trace
+from assistant.answer import Composer, build_answer, cited_hits, make_citations, refusal
 from assistant.prompts import load_prompt
 from assistant.schema import Answer, Hit
 
@@ -69,13 +69,4 @@ class LLMComposer:
         if not text or not markers or not markers <= set(range(1, len(hits) + 1)):
             log.warning("chat model answer lacks valid citation markers; answering extractively")
             return self.fallback.compose(retrieval, threshold)
-        return Answer(
-            question=retrieval.query,
-            lang=lang,
-            refused=False,
-            answer=f"{text}\n{NOTICE[lang]}",
-            citations=make_citations(hits, lang),
-            notice=NOTICE[lang],
-            timings_ms=dict(retrieval.timings_ms),
-            **trace(retrieval),
-        )
+        return build_answer(retrieval, text, refused=False, citations=make_citations(hits, lang))
