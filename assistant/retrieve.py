@@ -176,14 +176,13 @@ class HybridSearcher:
         refs = [h.unit.ref for h in hits]
         vectors = self.index.chunk_vectors(refs)
         top_bm = float(bm.max()) if bm.size and bm.max() > 0 else 0.0
-        position = {c.id: i for i, c in enumerate(self.index.chunks)}
         for hit in hits:
             scored: list[tuple[str, float]] = []
             for chunk in self.index.chunks_of(hit.unit.ref):
                 if chunk.lang != "zh" or chunk.id not in vectors:
                     continue
                 sim = float(vectors[chunk.id] @ qvec)
-                lex = float(bm[position[chunk.id]]) / top_bm if top_bm else 0.0
+                lex = float(bm[self.index.position[chunk.id]]) / top_bm if top_bm else 0.0
                 scored.append((chunk.text, sim + 0.1 * coverage * lex))
             hit.chunks = sorted(scored, key=lambda x: x[1], reverse=True)
 

@@ -95,6 +95,7 @@ class Index:
         self.unit_order = [u.ref for u in units]
         self.chunks = chunks
         self.chunk_by_id = {c.id: c for c in chunks}
+        self.position = {c.id: i for i, c in enumerate(chunks)}  # row in the BM25 scores
         self.lexical = lexical
         self.vectorstore = vectorstore
         self._by_ref: dict[str, list[Chunk]] = {}
