@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.chat import InvalidQuestionError
+from assistant.chat import ChatSession, InvalidQuestionError
 from assistant.ingest.chunking import flatten_lines
 from assistant.web.streaming import pieces
 
@@ -163,7 +163,8 @@ def build_ui(services: Services) -> gr.Blocks:
             # (or a source contains) is displayed, never executed or fetched.
             history = [*history, {"role": "user", "content": html.escape(question)}]
             try:
-                answer = services.assistant.ask(question, history=asked)
+                session = ChatSession(services.assistant, turns=list(asked))
+                answer = session.send(question)
             except InvalidQuestionError as exc:
                 history.append({"role": "assistant", "content": html.escape(f"⚠ {exc}")})
                 yield history, asked, {}, gr.update(choices=[], value=None), ""
@@ -187,7 +188,7 @@ def build_ui(services: Services) -> gr.Blocks:
             choices = [(f"[{c.n}] {c.ref} {c.title}", c.ref) for c in answer.citations]
             yield (
                 history,
-                [*asked, answer.question][-20:],
+                session.turns,
                 state,
                 gr.update(choices=choices, value=None),
                 "",
