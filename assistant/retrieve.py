@@ -179,7 +179,7 @@ class HybridSearcher:
         for hit in hits:
             scored: list[tuple[str, float]] = []
             for chunk in self.index.chunks_of(hit.unit.ref):
-                if chunk.lang != "zh" or chunk.id not in vectors:
+                if chunk.id not in vectors:
                     continue
                 sim = float(vectors[chunk.id] @ qvec)
                 lex = float(bm[self.index.position[chunk.id]]) / top_bm if top_bm else 0.0
