@@ -45,17 +45,22 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
 GOLDEN := $(addprefix -q eval/questions/,golden-zh.jsonl golden-en.jsonl traditional.jsonl \
+	golden-guides-zh.jsonl golden-guides-en.jsonl golden-entries.jsonl \
 	out-of-scope-zh.jsonl out-of-scope-en.jsonl dialogues-zh.jsonl dialogues-en.jsonl)
+DEV := $(addprefix -q eval/questions/,dev-zh.jsonl dev-en.jsonl dev2.jsonl dev-guides.jsonl \
+	dev-entries.jsonl)
 
 eval: $(STAMP)
 	$(BIN)/assistant ingest
 	$(BIN)/assistant eval $(GOLDEN) --baseline --report eval/reports/latest.md
 
-# Prints the best refusal cut per language on the dev set (copy it into config.py).
+# Trains the scope classifier on the training and dev sets (knowledge_base/scope/classifier.json)
+# and prints the dev figures; the relevance threshold in config.py is its fallback.
 calibrate: $(STAMP)
 	$(BIN)/assistant ingest
-	$(BIN)/assistant eval -q eval/questions/dev-zh.jsonl -q eval/questions/dev-en.jsonl \
-		-q eval/questions/dev2.jsonl
+	$(BIN)/assistant scope train -q eval/train/scope-train.jsonl \
+		-q eval/train/scope-train-guides.jsonl $(DEV)
+	$(BIN)/assistant eval $(DEV)
 
 scale: $(STAMP)
 	$(BIN)/python scripts/scale_bench.py

@@ -1,8 +1,10 @@
-"""Questions that ask for a specific (a fee, a time, an address, a phone number) the source lacks.
+"""What a question asks for: a fee, a time limit, opening hours, an address, materials, steps…
 
-Retrieval can find the right task for "How much does the court charge to file a case?",
-but if the task never states a fee, quoting it would answer a question nobody asked and
-invite a guess. Such questions get the handoff instead, with a pointer to the task.
+One place reads this from the question. Each document kind says which of these facts a
+unit states (documents/*.py, `missing`), and the policy hands off instead of guessing when the
+best unit does not state what was asked: retrieval can find the right task for "How much
+does the court charge to file a case?", but if the task never states a fee, quoting it
+would answer a question nobody asked and invite a guess.
 """
 
 from __future__ import annotations
@@ -11,28 +13,37 @@ import re
 
 from assistant.schema import Lang
 
-# What a question asks for, by language.
+# The specifics: facts a person acts on, which must never be guessed.
+SPECIFICS = ("fee", "time", "hours", "address", "phone")
+
 ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
     "fee": {
         "zh": re.compile(
             r"多少钱|收多少|收费标准|费用是多少|什么价|价格是多少|[电水气]价是?多少|利率|税率|"
-            r"几块钱|多少费用|怎么收费|能拿多少|补贴多少|奖励多少|额度是多少|标准是多少|给多少"
+            r"几块钱|多少费用|怎么收费|能拿多少|补贴多少|奖励多少|额度是多少|标准是多少|给多少|"
+            r"要钱吗|花钱|要不要钱|收不收费|交多少|免费吗|收钱吗"
         ),
         # "cost" alone is often about cutting costs, not asking for an amount.
         "en": re.compile(
             r"\bhow much\b|\bfees?\b|\bwhat (does|will) it cost\b|\bcost (of|to)\b|\bprices?\b|"
-            r"\bcharges?\b|\btariffs?\b|\binterest rates?\b|\btax rates?\b",
+            r"\bcharges?\b|\btariffs?\b|\binterest rates?\b|\btax rates?\b|"
+            r"\bdo (i|we) (have to )?pay\b|\bis it free\b|\bfree of charge\b",
             re.I,
         ),
     },
     "time": {
         "zh": re.compile(
-            r"几点|营业时间|办公时间|上班时间|开放时间|多久|多长时间|几天|几个工作日|多少天|哪天|"
-            r"几号|什么时候开始|截止"
+            r"多久|多长时间|几天|几个工作日|多少天|哪天|几号|什么时候开始|截止|办理时限"
         ),
         "en": re.compile(
-            r"opening hours|office hours|what time|\bhow long\b|how many days|"
-            r"\bdeadline\b|what date|open on (saturday|sunday|weekends?)",
+            r"\bhow long\b|how many (working )?days|\bdeadline\b|what date|processing time",
+            re.I,
+        ),
+    },
+    "hours": {
+        "zh": re.compile(r"几点|营业时间|办公时间|上班时间|开放时间"),
+        "en": re.compile(
+            r"opening hours|office hours|what time|open on (saturday|sunday|weekends?)",
             re.I,
         ),
     },
@@ -42,33 +53,70 @@ ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
             r"\baddress\b|\bwhere is\b|\bwhere are\b|\blocated\b|\bdirections\b", re.I
         ),
     },
+    "window": {
+        "zh": re.compile(r"窗口|柜台"),
+        "en": re.compile(r"\bwindow\b|\bcounter\b|\bdesk\b", re.I),
+    },
     "phone": {
         "zh": re.compile(r"电话|号码|联系方式"),
         "en": re.compile(r"\bphone\b|\btelephone\b|\bcontact number\b|\bcall\b.*\bnumber\b", re.I),
     },
+    "materials": {
+        "zh": re.compile(r"材料|资料|证件|带什么|准备什么|提供什么|提交什么|要带|需要哪些东西"),
+        "en": re.compile(
+            r"\bdocuments?\b|\bmaterials?\b|\bpaperwork\b|\bpapers\b|"
+            r"\bwhat (do|should|must) (i|we) (bring|submit|provide|prepare)\b",
+            re.I,
+        ),
+    },
+    "steps": {
+        "zh": re.compile(r"流程|步骤|程序|手续|怎么办|如何办|怎么申请|如何申请|怎么弄|怎么操作"),
+        "en": re.compile(
+            r"\bsteps?\b|\bprocess\b|\bprocedures?\b|\bhow (do|can|should) (i|we)\b|"
+            r"\bhow to\b",
+            re.I,
+        ),
+    },
+    "conditions": {
+        "zh": re.compile(r"条件|资格|符合|谁可以|哪些企业可以|能不能申请|够不够"),
+        "en": re.compile(
+            r"\beligib\w*|\bqualif\w*|\brequirements?\b|\bconditions?\b|\bwho can\b", re.I
+        ),
+    },
+    "online": {
+        "zh": re.compile(r"网上|线上|在线|网站|平台|app|小程序|不用跑|不跑腿", re.I),
+        "en": re.compile(
+            r"\bonline\b|\bwebsite\b|\bweb site\b|\bapp\b|\binternet\b|\bportal\b", re.I
+        ),
+    },
+    "legal": {
+        "zh": re.compile(r"依据|法规|法律|哪条规定"),
+        "en": re.compile(r"\blegal basis\b|\blaws?\b|\bregulations?\b", re.I),
+    },
 }
-# What a source unit must contain to answer such a question.
-PROVIDES: dict[str, re.Pattern[str]] = {
-    "fee": re.compile(r"\d+(\.\d+)?\s*(元|万元|%)|零投资|免费|免收|不收费|零成本"),
-    "time": re.compile(r"\d+\s*(个)?(工作日|天|日|小时|分钟|月|年)|7×24|24小时|即时|当场"),
-    "address": re.compile(r"地址|\d+号|路\d|大道"),
-    "phone": re.compile(r"\d{3,4}-\d{7,8}|12345|电子邮箱"),
-}
-LABEL = {
+
+LABEL: dict[str, dict[Lang, str]] = {
     "fee": {"zh": "收费标准或金额", "en": "the fee or amount"},
-    "time": {"zh": "具体时间或办理时限", "en": "the time or how long it takes"},
+    "time": {"zh": "办理时限", "en": "how long it takes"},
+    "hours": {"zh": "办公时间", "en": "the opening hours"},
     "address": {"zh": "具体地址", "en": "the address"},
+    "window": {"zh": "办理窗口", "en": "the service window"},
     "phone": {"zh": "联系电话", "en": "the phone number"},
+    "materials": {"zh": "所需材料", "en": "the documents required"},
+    "steps": {"zh": "办理步骤", "en": "the steps"},
+    "conditions": {"zh": "办理条件", "en": "who qualifies"},
+    "online": {"zh": "网上办理渠道", "en": "the online channel"},
+    "legal": {"zh": "办理依据", "en": "the legal basis"},
 }
 
 
-def asked_specifics(question: str, lang: Lang) -> list[str]:
+def asked(question: str, lang: Lang) -> list[str]:
+    """Everything the question asks for, in the order of ASKS."""
     return [kind for kind, by_lang in ASKS.items() if by_lang[lang].search(question)]
 
 
-def missing_specifics(question: str, lang: Lang, source_text: str) -> list[str]:
-    """The kinds of specific the question asks for that `source_text` does not give."""
-    return [k for k in asked_specifics(question, lang) if not PROVIDES[k].search(source_text)]
+def asked_specifics(question: str, lang: Lang) -> list[str]:
+    return [k for k in asked(question, lang) if k in SPECIFICS]
 
 
 def describe(kinds: list[str], lang: Lang) -> str:

@@ -7,13 +7,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.answer import pointer_refusal, refusal
+from assistant.answer import decide, pointer_refusal, refusal
 from assistant.lang import clean_text, detect_lang, junk_ratio
 from assistant.schema import Answer, Lang
-from assistant.specifics import describe, missing_specifics
 
 if TYPE_CHECKING:
     from assistant.answer import Composer
+    from assistant.answer.scope import Scope
+    from assistant.documents.handoff import Contacts
     from assistant.retrieve import HybridSearcher, Retrieval
 
 
@@ -21,14 +22,6 @@ class InvalidQuestionError(ValueError):
     """The question cannot be asked as given; the message says why, for a person."""
 
 
-# Attempts to re-task the assistant; the question is then answered as a plain search
-# at most, and a bare attempt gets the refusal with the hotline.
-_INJECTION = re.compile(
-    r"(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+)*"
-    r"(instructions?|prompts?|rules?)|system\s+prompt|jailbreak|developer\s+mode|"
-    r"忽略(之前|以上|上面|前面|所有)?的?(指令|指示|提示|规则)|系统提示词?|提示词|越狱",
-    re.IGNORECASE,
-)
 # A turn that leans on the previous one ("那外地企业呢?", "And for foreigners?").
 _FOLLOW_UP = re.compile(
     r"^(那|那么|那如果|还有|另外|如果是|要是|而|并且|同样|也)|[呢吗]\s*[??]?\s*$|"
@@ -61,10 +54,6 @@ def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP.search(question.strip())) or short
 
 
-def looks_like_injection(question: str) -> bool:
-    return bool(_INJECTION.search(question))
-
-
 @dataclass
 class Assistant:
     """Answers one question, optionally in the context of earlier user turns."""
@@ -74,6 +63,8 @@ class Assistant:
     thresholds: dict[str, float]
     max_chars: int = 2000
     top_k: int = 5
+    contacts: Contacts | None = None
+    scope: Scope | None = None
 
     def ask(
         self,
@@ -97,14 +88,12 @@ class Assistant:
         return answer
 
     def _compose(self, q: str, lang: Lang, retrieval: Retrieval, threshold: float) -> Answer:
-        if retrieval.relevance < threshold or not retrieval.hits:
-            return refusal(retrieval)
-        if looks_like_injection(q) and retrieval.relevance < threshold + 0.05:
-            return refusal(retrieval)
-        missing = missing_specifics(q, lang, retrieval.hits[0].unit.text)
-        if missing:
-            return pointer_refusal(retrieval, describe(missing, lang))
-        return self.composer.compose(retrieval, threshold)
+        decision = decide(q, retrieval, threshold, self.scope)
+        if decision.action == "refuse":
+            return refusal(retrieval, self.contacts)
+        if decision.action == "handoff":
+            return pointer_refusal(retrieval, decision.missing, self.contacts)
+        return self.composer.compose(retrieval, decision.asks)
 
 
 @dataclass

@@ -75,7 +75,9 @@ def ingest(
 
             report = services.ingest(rebuild=rebuild, progress=progress)
     except (StoreUnavailableError, FileNotFoundError, ValueError) as exc:
-        fail(str(exc))
+        fail(f"{exc}\nNothing was changed; the previous index (if any) keeps serving.")
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     if report.skipped:
         out.print(
             f"Index is up to date ({report.units} units, {report.chunks} chunks); "
@@ -108,7 +110,10 @@ def _print_answer(answer: Answer) -> None:
     if answer.citations:
         out.print("[dim]Sources:[/]" if answer.lang == "en" else "[dim]来源:[/]")
         for c in answer.citations:
-            out.print(f"  [{c.n}] {c.ref} {c.title} — {c.snippet}", highlight=False, markup=False)
+            rests = f" (rests on {', '.join(c.source_refs)})" if c.source_refs else ""
+            out.print(
+                f"  [{c.n}] {c.ref} {c.title}{rests} — {c.snippet}", highlight=False, markup=False
+            )
 
 
 @app.command()
@@ -189,3 +194,42 @@ def eval_cmd(
         console=out,
         fail=fail,
     )
+
+
+scope_app = typer.Typer(help="The scope classifier: what the assistant answers and refuses.")
+app.add_typer(scope_app, name="scope")
+
+
+@scope_app.command("train")
+def scope_train(
+    questions: Annotated[
+        list[Path] | None,
+        typer.Option("--questions", "-q", help="JSONL with q and in_scope (or gold)"),
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="where to write the model")] = None,
+) -> None:
+    """Train on the training (and dev) sets, never the golden ones; writes knowledge_base/scope/."""
+    services = _services()
+    try:
+        from assistant.answer.scope import Places
+        from assistant.answer.scope_train import train_scope
+    except ImportError as exc:  # pragma: no cover - the `train` extra
+        fail(f"training needs scikit-learn: pip install '.[train]' ({exc})", USAGE_ERROR)
+    kb = services.settings.kb_dir
+    try:
+        paths = questions or [Path("eval/train/scope-train.jsonl")]
+        model = train_scope(services, paths, Places.load(kb / "scope" / "places.yaml"))
+    except (ValueError, FileNotFoundError) as exc:
+        fail(str(exc), USAGE_ERROR)
+    except (IndexNotReadyError, StoreUnavailableError) as exc:
+        fail(str(exc))
+    target = output or kb / "scope" / "classifier.json"
+    model.save(target)
+    out.print(f"scope classifier written to {target}; cuts {model.cuts}")
+    for lang in ("zh", "en"):
+        m = model.metrics[lang]
+        out.print(
+            f"  {lang}: cross-validated false refusals {m['cv_false_refusals']}, "
+            f"out-of-scope refused {m['cv_out_of_scope_refused']} "
+            f"({m['in_scope']} in scope, {m['out_of_scope']} out)"
+        )

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.answer import Composer, ExtractiveComposer
+from assistant.answer.scope import Places, Scope, ScopeModel
 from assistant.chat import Assistant
 from assistant.config import Settings
-
-if TYPE_CHECKING:
-    from assistant.knowledge.feedback import FeedbackStore
-from assistant.glossary import Glossary
+from assistant.documents.handoff import Contacts
 from assistant.index.store import Index, Progress, open_index
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.providers.embeddings import BaseEmbeddings, make_embeddings
-from assistant.retrieve import HybridRetriever, HybridSearcher
+from assistant.retrieve import HybridSearcher
+from assistant.retrieve.expansion import Glossary
+from assistant.retrieve.retriever import HybridRetriever
+
+if TYPE_CHECKING:
+    from assistant.knowledge.feedback import FeedbackStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,7 +64,7 @@ class Services:
     @cached_property
     def composer(self) -> Composer:
         if self.settings.llm_mode == "openai":
-            from assistant.llm_answer import LLMComposer
+            from assistant.answer.llm import LLMComposer
             from assistant.providers.llm import make_chat_model
 
             return LLMComposer(make_chat_model(self.settings), fallback=ExtractiveComposer())
@@ -72,7 +78,24 @@ class Services:
             thresholds={lang: self.settings.refusal_threshold(lang) for lang in ("zh", "en")},
             max_chars=self.settings.max_question_chars,
             top_k=self.settings.top_k,
+            contacts=Contacts.from_units(self.index.units),
+            scope=self.scope,
         )
+
+    @cached_property
+    def scope(self) -> Scope | None:
+        """The shipped scope classifier, if it was trained with this embedding model."""
+        model = ScopeModel.load(self.settings.kb_dir / "scope" / "classifier.json")
+        if model is None or model.embedding_model != self.embeddings.model_id:
+            if model is not None:
+                log.warning(
+                    "the scope classifier was trained with %s, not %s; refusing by the "
+                    "relevance threshold instead (retrain: `assistant scope train`)",
+                    model.embedding_model,
+                    self.embeddings.model_id,
+                )
+            return None
+        return Scope(model, Places.load(self.settings.kb_dir / "scope" / "places.yaml"))
 
     @cached_property
     def feedback(self) -> FeedbackStore:
@@ -81,28 +104,18 @@ class Services:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         return FeedbackStore(self.settings.db_url)
 
-    @cached_property
-    def entry_refs(self) -> dict[str, list[str]]:
-        from assistant.knowledge.entries import load_entry_refs
-
-        return load_entry_refs(self.settings.kb_dir / "entries")
-
     def known_refs(self) -> set[str]:
-        return set(self.index.units) | set(self.entry_refs)
+        return set(self.index.units)
 
-    def map_refs(self, refs: list[str]) -> list[str]:
-        """Replace each entry ref by the plan refs it rests on, keeping rank order."""
-        out: list[str] = []
-        for ref in refs:
-            for r in self.entry_refs.get(ref, [ref]):
-                if r not in out:
-                    out.append(r)
-        return out
+    def covers(self, ref: str) -> list[str]:
+        """The refs a retrieved unit stands for: itself and the plan refs it rests on."""
+        unit = self.index.units.get(ref)
+        return [ref, *(unit.source_refs if unit else [])]
 
     def ingest(self, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
         kwargs = {"progress": progress} if progress else {}
         report = ingest(self.settings, self.embeddings, rebuild=rebuild, **kwargs)
-        for name in ("index", "searcher", "retriever", "assistant"):
+        for name in ("index", "searcher", "retriever", "assistant", "scope"):
             self.__dict__.pop(name, None)  # reopen on the new build
         return report
 

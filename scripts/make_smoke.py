@@ -1,7 +1,7 @@
 """Regenerate eval/questions/smoke.jsonl: a fixed, spread-out sample of the golden sets.
 
 Every 5th answerable question, every 4th out-of-scope question and every 3rd dialogue,
-so the test-suite gate sees every file and both languages without running all 480.
+so the test-suite gate sees every file, kind and language without running them all.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ SAMPLES = {
     "golden-zh.jsonl": 5,
     "golden-en.jsonl": 5,
     "traditional.jsonl": 5,
+    "golden-guides-zh.jsonl": 4,
+    "golden-guides-en.jsonl": 4,
+    "golden-entries.jsonl": 4,
     "out-of-scope-zh.jsonl": 4,
     "out-of-scope-en.jsonl": 4,
     "dialogues-zh.jsonl": 3,

@@ -90,7 +90,7 @@ def parse_document(
             Unit(
                 ref=f"{doc_id}#{preamble_slug}",
                 doc_id=doc_id,
-                kind="preamble",
+                part="preamble",
                 title=preamble_title,
                 text=body,
             )
@@ -109,7 +109,7 @@ def parse_document(
             Unit(
                 ref=f"{doc_id}#{slug}",
                 doc_id=doc_id,
-                kind="section",
+                part="section",
                 title=sec.heading,
                 text=_join(sec.lines),
             )
@@ -142,7 +142,7 @@ def _task_units(doc_id: str, sec: _Section, items: list[tuple[int, str, list[str
             Unit(
                 ref=f"{doc_id}#{number}",
                 doc_id=doc_id,
-                kind="task",
+                part="task",
                 number=number,
                 title=_title_of(lines[0]),
                 group=group,

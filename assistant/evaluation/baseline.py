@@ -1,7 +1,8 @@
 """The plain pipeline a user would build from the LangChain docs, measured beside ours.
 
-RecursiveCharacterTextSplitter (500 characters, overlap 50) over the raw sources, the
-same embedding model, Chroma top-k; no structure, no keywords, no refusal.
+RecursiveCharacterTextSplitter (500 characters, overlap 50) over the raw source files (the
+plan as text, each guide and entry file as it is), the same embedding model, Chroma
+top-k; no structure, no keywords, no refusal. Its answer is the best chunk, as found.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.ingest.sources import list_sources
+from assistant.documents.plan import list_sources
 from assistant.schema import Unit
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def unit_spans(text: str, units: list[Unit]) -> list[tuple[int, int, str]]:
         if start < 0 or end < 0:
             continue
         end += len(lines[-1])
-        spans.append((0 if u.kind == "preamble" else start, end, u.ref))
+        spans.append((0 if u.part == "preamble" else start, end, u.ref))
         cursor = end
     return spans
 
@@ -61,7 +62,8 @@ class BaselinePipeline:
         )
         by_doc: dict[str, list[Unit]] = {}
         for u in units:
-            by_doc.setdefault(u.doc_id, []).append(u)
+            if u.kind == "plan":
+                by_doc.setdefault(u.doc_id, []).append(u)
         docs = []
         for src in list_sources(settings.kb_dir):
             text = src.path.read_text(encoding="utf-8")
@@ -70,6 +72,12 @@ class BaselinePipeline:
                 start = int(d.metadata["start_index"])
                 d.metadata["refs"] = ",".join(refs_for(start, len(d.page_content), spans))
                 docs.append(d)
+        for kind, folder in (("guide", "guides"), ("entry", "entries")):
+            for path in sorted((settings.kb_dir / folder).glob("*.yaml")):
+                ref = f"{kind}:{path.stem}"
+                for d in splitter.create_documents([path.read_text(encoding="utf-8")]):
+                    d.metadata["refs"] = ref
+                    docs.append(d)
         self.chunks = len(docs)
         client = make_chroma_client(settings.model_copy(update={"chroma_host": ""}), workdir)
         name = f"baseline-{abs(hash(embeddings.model_id)) % 10**8}"
@@ -86,4 +94,8 @@ class BaselinePipeline:
             for ref in str(d.metadata.get("refs", "")).split(","):
                 if ref and ref not in ranked:
                     ranked.append(ref)
-        return {"ranked": ranked, "latency_ms": (time.perf_counter() - t) * 1000.0}
+        return {
+            "ranked": ranked,
+            "answer": found[0].page_content if found else "",
+            "latency_ms": (time.perf_counter() - t) * 1000.0,
+        }

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from assistant.evaluation.metrics import METRICS, Record, best_threshold, summarize
+from assistant.evaluation.metrics import METRICS, Record, best_threshold, by_kind, summarize
 from assistant.evaluation.questions import load_questions
 from assistant.evaluation.runner import run_baseline, run_ours
 
@@ -28,6 +28,13 @@ def by_lang(records: list[Record], known: set[str]) -> dict[str, dict[str, float
         if sub:
             out[lang] = summarize(sub, known)
     return out
+
+
+def kinds_by_lang(records: list[Record]) -> dict[str, dict[str, dict[str, float]]]:
+    return {
+        lang: by_kind([r for r in records if lang == "all" or r.lang == lang])
+        for lang in ("all", "zh", "en")
+    }
 
 
 def evaluate(services: Services, paths: list[Path], baseline: bool = False) -> dict[str, Any]:
@@ -51,8 +58,12 @@ def evaluate(services: Services, paths: list[Path], baseline: bool = False) -> d
         "files": [str(p) for p in paths],
         "embedding_model": services.index.embedding_model,
         "calibration": calibration,
+        "scope": {"cuts": services.scope.model.cuts, "trained_on": services.scope.model.trained_on}
+        if services.scope
+        else None,
         "warnings": loaded.warnings,
         "ours": by_lang(ours, known),
+        "ours_by_kind": kinds_by_lang(ours),
         "records": {"ours": [r.__dict__ for r in ours]},
     }
     if baseline:
@@ -67,6 +78,7 @@ def evaluate(services: Services, paths: list[Path], baseline: bool = False) -> d
             )
             base = run_baseline(services, pipe, questions)
         result["baseline"] = by_lang(base, known)
+        result["baseline_by_kind"] = kinds_by_lang(base)
         result["baseline_chunks"] = pipe.chunks
         result["records"]["baseline"] = [r.__dict__ for r in base]
         result["ratio"] = {
@@ -121,6 +133,21 @@ def print_tables(result: dict[str, Any], console: Console) -> None:
                 ]
             table.add_row(*row)
         console.print(table)
+    kinds = Table(title="recall by kind of the gold ref")
+    for col in ("lang", "kind", "n", "recall@1 ours", "recall@3 ours", "recall@1 baseline"):
+        kinds.add_column(col, justify="right" if col != "kind" else "left")
+    for lang, per_kind in result["ours_by_kind"].items():
+        for kind, m in per_kind.items():
+            base = result.get("baseline_by_kind", {}).get(lang, {}).get(kind, {})
+            kinds.add_row(
+                lang,
+                kind,
+                f"{m['n']:.0f}",
+                _fmt(m["recall@1"], "x"),
+                _fmt(m["recall@3"], "x"),
+                _fmt(base.get("recall@1"), "x"),
+            )
+    console.print(kinds)
     console.print(f"embedding model: {result['embedding_model']}")
     for lang, cal in result["calibration"].items():
         console.print(

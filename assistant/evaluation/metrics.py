@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,7 @@ METRICS = [
     "refusal_recall",
     "false_refusal_rate",
     "lang_match",
+    "readability",
     "citation_validity",
     "latency_p50_ms",
     "latency_p95_ms",
@@ -32,19 +34,26 @@ class Record:
     lang: str
     source: str
     gold: list[str]
-    ranked: list[str]  # refs in rank order (entries already mapped to their source refs)
+    ranked: list[str]  # refs in rank order
     refused: bool
     answer_lang: str
     cited: list[str]
     relevance: float
     latency_ms: float
     group: str = ""  # action group of the first gold ref, for error analysis
+    # what each ranked ref stands for: itself, and for a guide or entry the plan refs it
+    # rests on (so a guide that rests on plan#22 answers a question about plan#22)
+    covers: list[list[str]] = field(default_factory=list)
+    answer: str = ""  # the answer text, without the source list
+    kind: str = ""  # kind of the first gold ref: plan, guide or entry
+    handoff: bool = False  # refused to state a specific the cited unit lacks, citing it
     extra: dict[str, object] = field(default_factory=dict)
 
 
 def first_hit_rank(rec: Record) -> int | None:
-    for i, ref in enumerate(rec.ranked, start=1):
-        if ref in rec.gold:
+    covers = rec.covers or [[r] for r in rec.ranked]
+    for i, refs in enumerate(covers, start=1):
+        if set(refs) & set(rec.gold):
             return i
     return None
 
@@ -72,13 +81,27 @@ def ndcg_at(recs: list[Record], k: int = 5) -> float:
     for r in ans:
         seen: set[str] = set()
         dcg = 0.0
-        for i, ref in enumerate(r.ranked[:k], start=1):
-            if ref in r.gold and ref not in seen:
+        covers = r.covers or [[x] for x in r.ranked]
+        for i, refs in enumerate(covers[:k], start=1):
+            new = (set(refs) & set(r.gold)) - seen
+            if new:
                 dcg += 1.0 / math.log2(i + 1)
-                seen.add(ref)
+                seen |= new
         ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(len(r.gold), k) + 1))
         total += dcg / ideal
     return total / len(ans)
+
+
+def falsely_refused(rec: Record) -> bool:
+    """An answerable question refused. A hand-off that cites the unit answering it (which
+    lacks the fee or time asked for) is the right answer, not a refusal of the question."""
+    if not rec.gold or not rec.refused:
+        return False
+    if rec.handoff and rec.cited:
+        covers = dict(zip(rec.ranked, rec.covers or [[r] for r in rec.ranked], strict=False))
+        if set(covers.get(rec.cited[0], [rec.cited[0]])) & set(rec.gold):
+            return False
+    return True
 
 
 def refusal_scores(recs: list[Record]) -> dict[str, float]:
@@ -87,10 +110,11 @@ def refusal_scores(recs: list[Record]) -> dict[str, float]:
     ans = [r for r in recs if r.gold]
     refused = [r for r in recs if r.refused]
     tp = sum(1 for r in refused if not r.gold)
+    wrong = sum(1 for r in ans if falsely_refused(r))
     return {
-        "refusal_precision": tp / len(refused) if refused else float("nan"),
+        "refusal_precision": tp / (tp + wrong) if tp + wrong else float("nan"),
         "refusal_recall": tp / len(oos) if oos else float("nan"),
-        "false_refusal_rate": sum(1 for r in ans if r.refused) / len(ans) if ans else float("nan"),
+        "false_refusal_rate": wrong / len(ans) if ans else float("nan"),
     }
 
 
@@ -101,6 +125,25 @@ def citation_validity(recs: list[Record], known: set[str]) -> float:
         return float("nan")
     ok = sum(1 for r in cited if all(c in known and c in r.ranked for c in r.cited))
     return ok / len(cited)
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+READABLE_LATIN = 0.9  # an English answer is readable when this share of its letters is Latin
+
+
+def latin_share(text: str) -> float:
+    """Share of Latin letters among Latin letters and Han characters (1.0 for neither)."""
+    han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
+    return latin / (han + latin) if han + latin else 1.0
+
+
+def readability(recs: list[Record]) -> float:
+    """Share of English answers whose text is at least 90% Latin script."""
+    en = [r for r in recs if r.lang == "en" and r.answer]
+    if not en:
+        return float("nan")
+    return sum(1 for r in en if latin_share(r.answer) >= READABLE_LATIN) / len(en)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -121,6 +164,7 @@ def summarize(recs: list[Record], known: set[str]) -> dict[str, float]:
         "lang_match": sum(1 for r in recs if r.answer_lang == r.lang) / len(recs)
         if recs
         else float("nan"),
+        "readability": readability(recs),
         "citation_validity": citation_validity(recs, known),
         "latency_p50_ms": percentile(lat, 50),
         "latency_p95_ms": percentile(lat, 95),
@@ -143,3 +187,21 @@ def best_threshold(recs: list[Record]) -> tuple[float, float]:
     below = [v for v in ans + oos if v < best[0]]
     cut = (best[0] + max(below)) / 2 if below else best[0]
     return cut, best[1]
+
+
+KINDS = ("plan", "guide", "entry")
+
+
+def by_kind(recs: list[Record]) -> dict[str, dict[str, float]]:
+    """Recall per kind of the gold ref, so guides and entries are seen apart from the plan."""
+    out: dict[str, dict[str, float]] = {}
+    for kind in KINDS:
+        sub = [r for r in recs if r.gold and r.kind == kind]
+        if sub:
+            out[kind] = {
+                "n": float(len(sub)),
+                "recall@1": recall_at(sub, 1),
+                "recall@3": recall_at(sub, 3),
+                "false_refusal_rate": sum(1 for r in sub if falsely_refused(r)) / len(sub),
+            }
+    return out

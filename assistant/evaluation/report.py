@@ -105,8 +105,9 @@ def write_report(result: dict[str, Any], path: Path) -> None:
             "The baseline is the plain pipeline from the LangChain docs, measured in the same "
             f"run: RecursiveCharacterTextSplitter (500/50, {result['baseline_chunks']} chunks) "
             "+ the same embedding model + Chroma top-5, no structure, no keywords, no "
-            "refusal. Its chunks are mapped to the units they overlap; it always answers, "
-            "in Chinese.",
+            "refusal, over the same files (the plan as text, each guide and entry file as it "
+            "is). Its chunks are mapped to the units they come from; it always answers, with "
+            "the best chunk as found.",
             "",
         ]
     for lang, ours in result["ours"].items():
@@ -123,13 +124,43 @@ def write_report(result: dict[str, Any], path: Path) -> None:
                 )
             lines.append(row)
         lines.append("")
-    lines += ["## Refusal calibration", ""]
+    lines += ["## Recall by kind of the gold ref", ""]
+    lines += [
+        "| lang | kind | questions | recall@1 | recall@3 | false refusals |"
+        + (" baseline recall@1 |" if has_base else ""),
+        "|---|---|---:|---:|---:|---:|" + ("---:|" if has_base else ""),
+    ]
+    for lang, per_kind in result.get("ours_by_kind", {}).items():
+        for kind, m in per_kind.items():
+            row = (
+                f"| {lang} | {kind} | {m['n']:.0f} | {_f(m['recall@1'])} | {_f(m['recall@3'])} |"
+                f" {_f(m['false_refusal_rate'])} |"
+            )
+            if has_base:
+                base = result.get("baseline_by_kind", {}).get(lang, {}).get(kind, {})
+                row += f" {_f(base.get('recall@1'))} |"
+            lines.append(row)
+    lines += [
+        "",
+        "readability: the share of English answers whose text (without the source list) is "
+        "at least 90% Latin script. A hand-off that cites the unit answering the question "
+        "(it lacks the fee or time asked for) is not counted as a false refusal.",
+        "",
+        "## Scope decision",
+        "",
+    ]
+    scope = result.get("scope")
+    if scope:
+        lines.append(
+            f"The scope classifier decides (cuts {scope['cuts']}, trained on "
+            f"{scope['trained_on']}; never on these sets). For reference, the best cut of "
+            "the relevance score alone on this set:"
+        )
     for lang, cal in result["calibration"].items():
         lines.append(
-            f"- {lang}: threshold in use {cal['current']}; the best cut on this set "
-            f"would be {_f(cal['best_threshold'])} (balanced accuracy "
-            f"{_f(cal['balanced_accuracy'])}). Thresholds are set on the dev set, "
-            "never on this one."
+            f"- {lang}: relevance threshold (the fallback) {cal['current']}; the best cut on "
+            f"this set would be {_f(cal['best_threshold'])} (balanced accuracy "
+            f"{_f(cal['balanced_accuracy'])})."
         )
     lines += ["", "## Charts", ""] + [f"![{c}]({c})" for c in charts]
     misses = _misses(result["records"]["ours"])

@@ -9,18 +9,25 @@ from typing import TYPE_CHECKING
 from assistant.chat import ChatSession
 from assistant.evaluation.metrics import Record
 from assistant.evaluation.questions import Question
+from assistant.lang import detect_lang
 
 if TYPE_CHECKING:
     from assistant.evaluation.baseline import BaselinePipeline
     from assistant.services import Services
 
 
+def kind_of_ref(gold: list[str]) -> str:
+    if not gold:
+        return ""
+    return gold[0].split(":", 1)[0] if ":" in gold[0] else "plan"
+
+
 def group_of(services: Services, gold: list[str]) -> str:
     if not gold:
         return "out of scope"
     unit = services.index.units.get(gold[0])
-    if unit is None:
-        return "entries"
+    if unit is None or unit.kind != "plan":
+        return {"guide": "service guides", "entry": "FAQ entries"}.get(kind_of_ref(gold), "other")
     if not unit.group:
         return "sections (notice, ideology, goals, requirements)"
     # English names: the charts' fonts carry no Chinese glyphs on a bare machine.
@@ -45,8 +52,12 @@ def run_ours(
             lang=q.lang,
             source=q.source,
             gold=q.gold,
-            ranked=services.map_refs(answer.retrieved),
+            ranked=answer.retrieved,
+            covers=[services.covers(r) for r in answer.retrieved],
+            answer=answer.answer,
+            kind=kind_of_ref(q.gold),
             refused=answer.refused,
+            handoff=answer.handoff,
             answer_lang=answer.lang,
             cited=[c.ref for c in answer.citations],
             relevance=answer.relevance,
@@ -66,7 +77,7 @@ def run_baseline(
     for q in questions:
         # The plain pipeline has no conversation memory; it sees the last turn only.
         got = baseline.ask(q.q)
-        ranked = services.map_refs(got["ranked"])
+        ranked = got["ranked"]
         records.append(
             Record(
                 id=q.id,
@@ -75,11 +86,14 @@ def run_baseline(
                 gold=q.gold,
                 ranked=ranked,
                 refused=False,
-                answer_lang="zh",
+                answer_lang=detect_lang(got["answer"]) if got["answer"] else "zh",
                 cited=ranked[: baseline.k],
                 relevance=0.0,
                 latency_ms=got["latency_ms"],
                 group=group_of(services, q.gold),
+                covers=[services.covers(r) for r in ranked],
+                answer=got["answer"],
+                kind=kind_of_ref(q.gold),
             )
         )
     return records

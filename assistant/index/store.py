@@ -27,8 +27,10 @@ from assistant.schema import Chunk, Unit
 if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.providers.embeddings import BaseEmbeddings
+    from assistant.providers.vectorstore import VectorStore
 
-FORMAT_VERSION = 1
+# 2: units of every kind with aligned bilingual sentences; chunks per language.
+FORMAT_VERSION = 2
 
 
 class IndexNotReadyError(RuntimeError):
@@ -87,7 +89,7 @@ class Index:
         units: list[Unit],
         chunks: list[Chunk],
         lexical: LexicalIndex,
-        vectorstore: Any,
+        vectorstore: VectorStore,
     ) -> None:
         self.root = root
         self.manifest = manifest
@@ -115,9 +117,7 @@ class Index:
         ]
         if missing:
             ids = [c.id for r in missing for c in self._by_ref[r]]
-            got = self.vectorstore._collection.get(ids=ids, include=["embeddings"])
-            for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
-                self._vectors[cid] = np.asarray(vec, dtype=np.float32)
+            self._vectors.update(self.vectorstore.vectors(ids))
         return {
             c.id: self._vectors[c.id]
             for r in refs
@@ -129,15 +129,10 @@ class Index:
     def embedding_model(self) -> str:
         return str(self.manifest["embedding_model"])
 
-    def dense_search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
+    def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
         """Chunks nearest to `vector` with cosine similarity."""
-        found = self.vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)
-        out = []
-        for doc, distance in found:
-            chunk = self.chunk_by_id.get(doc.id or doc.metadata.get("chunk_id", ""))
-            if chunk is not None:
-                out.append((chunk, 1.0 - float(distance)))
-        return out
+        found = self.vectorstore.query(vector, k)
+        return [(self.chunk_by_id[cid], sim) for cid, sim in found if cid in self.chunk_by_id]
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -160,7 +155,7 @@ def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
     """Open the current build; refuse one built by another embedding model."""
     import bm25s
 
-    from assistant.providers.vectorstore import make_chroma_client, make_vectorstore
+    from assistant.providers.vectorstore import make_store
 
     build = current_build(settings.index_dir)
     if build is None:
@@ -189,8 +184,7 @@ def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
     df = json.loads((build / "df.json").read_text())
     bm25 = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
     lexical = LexicalIndex(bm25=bm25, df=df, n_docs=len(chunks))
-    client = make_chroma_client(settings, build / "chroma")
-    store = make_vectorstore(client, manifest["collection"], embeddings)
+    store = make_store(settings, build / "chroma", manifest["collection"])
     return Index(build, manifest, units, chunks, lexical, store)
 
 
@@ -209,7 +203,7 @@ def build_index(
     """Write a complete new build, then make it current; returns its directory."""
     import bm25s
 
-    from assistant.providers.vectorstore import make_chroma_client, make_vectorstore
+    from assistant.providers.vectorstore import make_store
 
     index_dir = settings.index_dir
     builds = index_dir / "builds"
@@ -226,20 +220,14 @@ def build_index(
         progress("embed", min(i + step, len(texts)), len(texts))
 
     collection = f"{settings.collection_prefix}-{build_id}"
-    client = make_chroma_client(settings, root / "chroma")
-    store = make_vectorstore(client, collection, embeddings)
-    ids = [c.id for c in chunks]
-    metas: list[Any] = [  # chroma metadata values: str, int, float or bool
-        {"ref": c.ref, "chunk_id": c.id, "lang": c.lang} for c in chunks
-    ]
-    for i in range(0, len(ids), 256):
-        store._collection.upsert(
-            ids=ids[i : i + 256],
-            embeddings=np.asarray(vectors[i : i + 256], dtype=np.float32),
-            documents=texts[i : i + 256],
-            metadatas=metas[i : i + 256],
-        )
-    progress("store", len(ids), len(ids))
+    store = make_store(settings, root / "chroma", collection)
+    store.upsert(
+        [c.id for c in chunks],
+        np.asarray(vectors, dtype=np.float32),
+        texts,
+        [{"ref": c.ref, "lang": c.lang} for c in chunks],
+    )
+    progress("store", len(chunks), len(chunks))
 
     tokens = [chunk_tokens(c) for c in chunks]
     bm25 = bm25s.BM25()

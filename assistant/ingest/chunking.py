@@ -1,4 +1,4 @@
-"""Sentence-level chunks inside a unit, each carrying its unit's ref and heading context."""
+"""Chunks: each sentence group of a unit, in Chinese and (where it has one) in English."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from functools import lru_cache
 
 import tiktoken
 
-from assistant.schema import Chunk, Unit
+from assistant.documents import kind_of
+from assistant.documents.sentences import join_sentences
+from assistant.schema import LANGS, Chunk, Unit
 
-# Split after a sentence end (。;!? in full or half width) or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[。;;!!??])|\n")
-_SENTENCE_END_CHAR = re.compile(r"[。;;!!??,,、]")
-MIN_CHARS = 20
+# A chunk longer than this many cl100k tokens is split at commas: one idea per vector, and
+# well under e5's 512-token window.
 MAX_TOKENS = 200
 
 
@@ -26,46 +26,6 @@ def _encoding() -> tiktoken.Encoding:
 def count_tokens(text: str) -> int:
     """Tokens in `text` under cl100k_base (bundled, no download)."""
     return len(_encoding().encode(text, disallowed_special=()))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split on 。;!? and line breaks, keeping the punctuation with its sentence."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
-
-
-def merge_short(sentences: list[str], min_chars: int = MIN_CHARS) -> list[str]:
-    """Join fragments shorter than `min_chars` onto the following sentence (or the previous)."""
-    out: list[str] = []
-    carry = ""
-    for s in sentences:
-        s = _glue(carry, s)
-        if len(s) < min_chars:
-            carry = s
-            continue
-        out.append(s)
-        carry = ""
-    if carry:
-        if out:
-            out[-1] = _glue(out[-1], carry)
-        else:
-            out.append(carry)
-    return out
-
-
-def _glue(a: str, b: str) -> str:
-    """Join two fragments; a space keeps line-broken fields (地址…邮编…) apart."""
-    if not a:
-        return b
-    return a + b if _SENTENCE_END_CHAR.search(a[-1]) else f"{a} {b}"
-
-
-def flatten_lines(text: str) -> str:
-    """The unit's text on one line, joined the way chunks join line-broken fragments."""
-    out = ""
-    for line in text.split("\n"):
-        if line.strip():
-            out = _glue(out, line.strip())
-    return out
 
 
 def split_long(sentence: str, max_tokens: int, counter: Callable[[str], int]) -> list[str]:
@@ -86,19 +46,31 @@ def split_long(sentence: str, max_tokens: int, counter: Callable[[str], int]) ->
     return out
 
 
-def heading_context(unit: Unit) -> str:
-    """The headings a chunk sits under: action group and task title."""
-    parts = [unit.group, unit.title] if unit.group else [unit.title]
-    return " / ".join(p for p in parts if p)
+def chunk_unit(unit: Unit, max_tokens: int = MAX_TOKENS) -> list[Chunk]:
+    """Chunks of one unit; ids are `<ref>:<lang>:<n>` in reading order per language.
 
-
-def chunk_unit(unit: Unit, min_chars: int = MIN_CHARS, max_tokens: int = MAX_TOKENS) -> list[Chunk]:
-    """Sentence chunks of one unit; ids are `<ref>:<n>` in reading order."""
-    context = heading_context(unit)
-    pieces: list[str] = []
-    for s in merge_short(split_sentences(unit.text), min_chars):
-        pieces.extend(split_long(s, max_tokens, count_tokens))
-    return [
-        Chunk(id=f"{unit.ref}:{i}", ref=unit.ref, text=p, context=context, tokens=count_tokens(p))
-        for i, p in enumerate(pieces)
-    ]
+    A group gets an English chunk only when every sentence in it has a current English
+    rendering, so an English chunk never silently drops a sentence.
+    """
+    chunks: list[Chunk] = []
+    counters = {lang: 0 for lang in LANGS}
+    for group in kind_of(unit).groups(unit):
+        ids = [s.id for s in group.sentences]
+        for lang in LANGS:
+            texts = [s.text(lang) for s in group.sentences]
+            if not all(texts):
+                continue
+            for piece in split_long(join_sentences(texts, lang), max_tokens, count_tokens):
+                chunks.append(
+                    Chunk(
+                        id=f"{unit.ref}:{lang}:{counters[lang]}",
+                        ref=unit.ref,
+                        text=piece,
+                        context=group.context.get(lang, ""),
+                        lang=lang,
+                        tokens=count_tokens(piece),
+                        sentence_ids=ids,
+                    )
+                )
+                counters[lang] += 1
+    return chunks

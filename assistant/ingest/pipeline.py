@@ -1,21 +1,34 @@
-"""(Re)index pipeline: sources → units → chunks → embeddings → Chroma + BM25."""
+"""(Re)index pipeline: every document kind → units → chunks → embeddings → Chroma + BM25."""
 
 from __future__ import annotations
 
+import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.index.store import FORMAT_VERSION, Progress, build_index, no_progress, read_manifest
+from assistant.index.tokenize import TOKENIZER_VERSION
 from assistant.ingest.chunking import chunk_unit
-from assistant.ingest.sources import fingerprint, load_units
+from assistant.ingest.corpus import load_corpus
 from assistant.schema import Chunk, Unit
 
 if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.providers.embeddings import BaseEmbeddings
 
-CHUNKER_VERSION = "sentences-v2"
+
+def fingerprint(units: list[Unit], chunks: list[Chunk], *extra: str) -> str:
+    """Hash of exactly what the index holds, so an unchanged corpus is not rebuilt and any
+    change (to a file, or to how the code reads or chunks it) is."""
+    h = hashlib.sha256()
+    for u in units:
+        h.update(u.model_dump_json().encode())
+    for c in chunks:
+        h.update(c.model_dump_json().encode())
+    for e in extra:
+        h.update(e.encode())
+    return h.hexdigest()
 
 
 @dataclass
@@ -26,12 +39,10 @@ class IngestReport:
     seconds: float
     embedded: int = 0  # passages actually run through the model (cache misses)
     build: str = ""
+    warnings: list[str] = field(default_factory=list)  # e.g. stale English renderings
 
 
 def make_chunks(units: list[Unit]) -> list[Chunk]:
-    # English titles are shown, not indexed: measured on the dev set, short English
-    # chunks drew English queries by language alone ("Smart Haikou" matched any question
-    # naming Haikou); English queries reach the Chinese text through the glossary instead.
     return [c for u in units for c in chunk_unit(u)]
 
 
@@ -43,28 +54,37 @@ def ingest(
 ) -> IngestReport:
     """Build the index unless an identical one is already current (or `rebuild`)."""
     t0 = time.perf_counter()
-    units = load_units(settings.kb_dir)
-    chunks = make_chunks(units)
+    corpus = load_corpus(settings.kb_dir)
+    chunks = make_chunks(corpus.units)
     fp = fingerprint(
-        settings.kb_dir,
+        corpus.units,
+        chunks,
         embeddings.model_id,
-        CHUNKER_VERSION,
+        TOKENIZER_VERSION,
         settings.chroma_host,
         str(settings.chroma_port),
         str(FORMAT_VERSION),
     )
     manifest = read_manifest(settings.index_dir)
+    n_units = len(corpus.units)
     if not rebuild and manifest and manifest.get("fingerprint") == fp:
         return IngestReport(
             True,
-            len(units),
+            n_units,
             len(chunks),
             time.perf_counter() - t0,
             build=str(manifest.get("build_id")),
+            warnings=corpus.warnings,
         )
     misses_before = getattr(embeddings, "misses", 0)
-    root = build_index(settings, units, chunks, embeddings, fp, progress)
+    root = build_index(settings, corpus.units, chunks, embeddings, fp, progress)
     embedded = getattr(embeddings, "misses", len(chunks)) - misses_before
     return IngestReport(
-        False, len(units), len(chunks), time.perf_counter() - t0, embedded=embedded, build=root.name
+        False,
+        n_units,
+        len(chunks),
+        time.perf_counter() - t0,
+        embedded=embedded,
+        build=root.name,
+        warnings=corpus.warnings,
     )

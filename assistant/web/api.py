@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -19,6 +19,7 @@ from assistant.chat import InvalidQuestionError
 from assistant.index.store import IndexNotReadyError
 from assistant.providers.vectorstore import StoreUnavailableError
 from assistant.schema import Answer
+from assistant.web.sources import source_view
 from assistant.web.streaming import pieces
 
 if TYPE_CHECKING:
@@ -189,23 +190,17 @@ def make_router(services: Services) -> APIRouter:
         return EventSourceResponse(events())
 
     @router.get("/api/v1/sources/{ref:path}", tags=["sources"])
-    def source(ref: str) -> dict[str, Any]:
-        """The full text of a unit, its titles and action group, and its sentences."""
+    def source(ref: str, highlight: str = Query("", max_length=4000)) -> dict[str, Any]:
+        """A unit in both languages, sentence by sentence; `highlight` takes comma-separated
+        sentence ids (a citation's `sentence_ids`) to mark in both texts."""
         unit = services.index.units.get(ref)
         if unit is None:
             raise ClientError(
-                404, f"unknown ref {ref!r}; refs look like plan#22 or plan#notice", "not_found"
+                404,
+                f"unknown ref {ref!r}; refs look like plan#22, guide:<slug> or entry:<slug>",
+                "not_found",
             )
-        return {
-            "ref": unit.ref,
-            "title": unit.title,
-            "title_en": unit.title_en,
-            "group": unit.group,
-            "group_en": unit.group_en,
-            "kind": unit.kind,
-            "text": unit.text,
-            "sentences": [c.text for c in services.index.chunks_of(ref)],
-        }
+        return source_view(unit, {h.strip() for h in highlight.split(",") if h.strip()})
 
     @router.post("/api/v1/feedback", tags=["feedback"], status_code=201)
     def feedback(req: FeedbackRequest) -> dict[str, Any]:
@@ -238,7 +233,7 @@ def make_router(services: Services) -> APIRouter:
                 "build": index.manifest.get("build_id"),
             }
             try:
-                count = index.vectorstore._collection.count()
+                count = index.vectorstore.count()
                 checks["store"] = {"ok": count == len(index.chunks), "vectors": count}
                 ok &= count == len(index.chunks)
             except Exception as exc:  # the store is down or the collection is gone

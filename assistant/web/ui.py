@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.chat import ChatSession, InvalidQuestionError
-from assistant.ingest.chunking import flatten_lines
+from assistant.web.sources import render_source_html, source_view
 from assistant.web.streaming import pieces
 
 if TYPE_CHECKING:
@@ -93,24 +93,19 @@ def render_answer(answer: Answer) -> str:
 
 
 def render_source(services: Services, ref: str, cited: list[str], lang: str) -> str:
-    """A unit's text as escaped HTML, with the cited sentences marked."""
+    """A unit in both languages side by side, the cited sentences (by id) marked."""
     unit = services.index.units.get(ref)
     if unit is None:
         return ""
-    title = unit.title_en if lang == "en" and unit.title_en else unit.title
-    body = html.escape(flatten_lines(unit.text))
-    for sentence in cited:
-        esc = html.escape(sentence)
-        if esc and esc in body:
-            body = body.replace(esc, f"<mark>{esc}</mark>", 1)
-    group = html.escape(unit.group_en if lang == "en" and unit.group_en else unit.group)
-    return (
-        f'<div class="source" data-ref="{html.escape(ref)}"><h4>{html.escape(ref)} · '
-        f"{html.escape(title)}</h4><p><small>{group}</small></p><p>{body}</p></div>"
-    )
+    return render_source_html(source_view(unit, set(cited)), lang)
 
 
-CSS = "#source mark { background: #ffe58f; } #chat { font-size: 15px; }"
+CSS = (
+    "#source mark { background: #ffe58f; } #chat { font-size: 15px; } "
+    "#source table.bilingual { width: 100%; border-collapse: collapse; } "
+    "#source table.bilingual td { vertical-align: top; padding: 4px 8px; width: 50%; "
+    "border-bottom: 1px solid #eee; } #source tr.cited { background: #fffbe6; }"
+)
 
 
 def make_theme() -> gr.themes.Base:
@@ -182,8 +177,8 @@ def build_ui(services: Services) -> gr.Blocks:
                 "answer": answer.answer,
                 "lang": answer.lang,
                 "refs": [c.ref for c in answer.citations],
-                # what to highlight when a source is opened: the quoted sentences
-                "quotes": {c.ref: c.quotes or [c.snippet] for c in answer.citations},
+                # what to highlight when a source is opened: the quoted sentences, by id
+                "quotes": {c.ref: c.sentence_ids for c in answer.citations},
             }
             choices = [(f"[{c.n}] {c.ref} {c.title}", c.ref) for c in answer.citations]
             yield (

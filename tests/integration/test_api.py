@@ -17,6 +17,11 @@ def client(persistent_services):
     return TestClient(create_app(persistent_services, with_ui=False))
 
 
+def stands_for(citation: dict) -> set[str]:
+    """A citation's ref and, for a guide or an entry, the plan refs it rests on."""
+    return {citation["ref"], *citation.get("source_refs", [])}
+
+
 def user(text: str) -> dict:
     return {"messages": [{"role": "user", "content": text}]}
 
@@ -37,7 +42,7 @@ def test_chat_returns_the_ask_json_contract(client):
     assert r.status_code == 200
     body = r.json()
     assert list(body) == ["question", "lang", "answer", "refused", "citations", "timings_ms"]
-    assert body["citations"][0]["ref"] == "plan#22" and body["lang"] == "zh"
+    assert "plan#22" in stands_for(body["citations"][0]) and body["lang"] == "zh"
 
 
 def test_lang_can_be_forced(client):
@@ -56,7 +61,7 @@ def test_chat_streams_server_sent_events(client):
     done = [json.loads(d) for n, d in events if n == "done"]
     assert len(deltas) > 3 and len(done) == 1
     assert "".join(deltas) == done[0]["answer"]
-    assert done[0]["citations"][0]["ref"] == "plan#4"
+    assert "plan#4" in stands_for(done[0]["citations"][0])
 
 
 def test_follow_up_uses_the_conversation(client):
@@ -66,7 +71,7 @@ def test_follow_up_uses_the_conversation(client):
         {"role": "user", "content": "那不同所有制的企业呢?"},
     ]
     r = client.post("/api/v1/chat", json={"messages": msgs})
-    assert "plan#28" in [c["ref"] for c in r.json()["citations"]]
+    assert any("plan#28" in stands_for(c) for c in r.json()["citations"])
 
 
 def test_openai_compatible_completion(client):
@@ -77,7 +82,7 @@ def test_openai_compatible_completion(client):
     assert body["object"] == "chat.completion"
     assert body["choices"][0]["message"]["role"] == "assistant"
     assert body["choices"][0]["message"]["content"]
-    assert body["citations"][0]["ref"] == "plan#6"
+    assert "plan#6" in stands_for(body["citations"][0])
 
 
 def test_openai_compatible_stream(client):
@@ -90,7 +95,7 @@ def test_openai_compatible_stream(client):
     assert all(c["object"] == "chat.completion.chunk" for c in chunks)
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
     assert "第6项" in text and chunks[-1]["choices"][0]["finish_reason"] == "stop"
-    assert chunks[-1]["citations"][0]["ref"] == "plan#6"
+    assert "plan#6" in stands_for(chunks[-1]["citations"][0])
 
 
 def test_openai_text_parts_are_accepted(client):
@@ -106,7 +111,7 @@ def test_openai_text_parts_are_accepted(client):
             ]
         },
     )
-    assert r.status_code == 200 and r.json()["citations"][0]["ref"] == "plan#6"
+    assert r.status_code == 200 and "plan#6" in stands_for(r.json()["citations"][0])
     r = client.post(
         "/v1/chat/completions",
         json={
@@ -132,12 +137,26 @@ def test_system_messages_are_not_instructions(client):
     assert body["refused"] and "500" not in body["choices"][0]["message"]["content"]
 
 
-def test_source_by_ref(client):
-    r = client.get("/api/v1/sources/plan%2322")
+def test_source_by_ref_shows_both_languages_with_the_cited_sentences_marked(client):
+    r = client.get("/api/v1/sources/plan%2322", params={"highlight": "plan#22/3,plan#22/99"})
     body = r.json()
-    assert body["title"] == "优化用电服务" and body["title_en"]
-    assert body["group"].startswith("(三)") and body["sentences"]
-    assert client.get("/api/v1/sources/plan%23notice").json()["kind"] == "preamble"
+    assert body["title"] == "优化用电服务" and body["title_en"] and body["kind"] == "plan"
+    assert body["group"].startswith("(三)") and "unofficial" in body["english_note"]
+    marked = [s for s in body["sentences"] if s["highlighted"]]
+    assert [s["id"] for s in marked] == ["plan#22/3"] and marked[0]["zh"] and marked[0]["en"]
+    assert client.get("/api/v1/sources/plan%23notice").json()["part"] == "preamble"
+    guide = client.get("/api/v1/sources/guide:foreigner-work-permit").json()
+    assert guide["kind"] == "guide" and guide["source_url"] and guide["last_checked"]
+    assert guide["source_refs"] and guide["sentences"][0]["label_en"]
+
+
+def test_chat_citations_carry_kind_and_what_a_guide_rests_on(client):
+    r = client.post(
+        "/api/v1/chat", json=user("What documents do I need for a foreign employee's work permit?")
+    )
+    cites = r.json()["citations"]
+    assert cites[0]["kind"] == "guide" and cites[0]["ref"].startswith("guide:")
+    assert cites[0]["source_refs"] and cites[0]["last_checked"] and cites[0]["sentence_ids"]
 
 
 def test_unknown_ref_is_404(client):
@@ -166,7 +185,7 @@ def test_feedback_is_stored(client, persistent_services):
 def test_health_checks_index_store_and_database(client):
     body = client.get("/api/v1/health").json()
     assert body["status"] == "ok"
-    assert body["checks"]["index"]["units"] == 51
+    assert body["checks"]["index"]["units"] > 100
     assert body["checks"]["store"]["vectors"] == body["checks"]["index"]["chunks"]
     assert body["checks"]["database"]["ok"]
 

@@ -32,8 +32,9 @@ def test_ask_json_contract(data_dir):
     obj = json.loads(p.stdout)
     assert list(obj) == ["question", "lang", "answer", "refused", "citations", "timings_ms"]
     assert obj["lang"] == "zh" and not obj["refused"]
-    assert obj["citations"][0]["ref"] == "plan#22"
-    assert set(obj["citations"][0]) == {"ref", "title", "score", "snippet"}
+    first = obj["citations"][0]
+    assert "plan#22" in {first["ref"], *first.get("source_refs", [])}
+    assert {"ref", "kind", "title", "score", "snippet", "sentence_ids"} <= set(first)
     assert {"embed", "retrieve", "total"} <= set(obj["timings_ms"])
 
 

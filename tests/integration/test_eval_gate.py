@@ -31,8 +31,9 @@ def test_quality_stays_above_the_floor(smoke, lang):
 
 def test_the_smoke_set_spans_both_languages_and_all_kinds(smoke):
     assert smoke["ours"]["zh"]["answerable"] >= 40 and smoke["ours"]["en"]["answerable"] >= 30
+    assert set(smoke["ours_by_kind"]["all"]) == {"plan", "guide", "entry"}
     ids = {r["id"] for r in smoke["records"]["ours"]}
-    for prefix in ("zh-", "en-", "hant-", "oos-zh-", "oos-en-", "dlg-zh-", "dlg-en-"):
+    for prefix in ("zh-", "en-", "hant-", "gzh-", "gen-", "ezh-", "een-", "oos-zh-", "dlg-en-"):
         assert any(i.startswith(prefix) for i in ids), prefix
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from assistant.ingest.chunking import flatten_lines
+from assistant.documents.sentences import flatten_lines
 from tests.integration.conftest import load_jsonl
 
 pytestmark = pytest.mark.integration
@@ -20,11 +22,28 @@ def test_the_dev_set_is_big_enough():
         assert sum(1 for q in OUT_OF_SCOPE if q["lang"] == lang) >= 5
 
 
+def covered(services, refs: list[str]) -> set[str]:
+    """What the retrieved refs stand for: themselves and, for guides and entries, the plan
+    refs they rest on."""
+    return {r for ref in refs for r in services.covers(ref)}
+
+
 @pytest.mark.parametrize("q", ANSWERABLE, ids=[q["id"] for q in ANSWERABLE])
 def test_expected_ref_in_top_3(services, q):
     answer = services.assistant.ask(q["q"])
     assert answer.lang == q["lang"]
-    assert set(answer.retrieved[:3]) & set(q["gold"]), (q["q"], answer.retrieved)
+    assert covered(services, answer.retrieved[:3]) & set(q["gold"]), (q["q"], answer.retrieved)
+
+
+GUIDE_DEV = load_jsonl("dev-guides.jsonl")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_guide_questions_find_their_guide(services, lang):
+    qs = [q for q in GUIDE_DEV if q["lang"] == lang]
+    found = sum(1 for q in qs if set(services.assistant.ask(q["q"]).retrieved[:3]) & set(q["gold"]))
+    # measured on the dev set when guides landed: 0.79 (zh) and 0.80 (en) within the top 3
+    assert found / len(qs) >= 0.75
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -47,16 +66,22 @@ def test_traditional_chinese_finds_the_same_task(services):
     simplified = services.assistant.ask("小微企业接电要不要自己出钱?")
     traditional = services.assistant.ask("小微企業接電要不要自己出錢?")
     assert traditional.lang == "zh"
-    assert traditional.retrieved[0] == simplified.retrieved[0] == "plan#22"
+    assert traditional.retrieved[0] == simplified.retrieved[0]
+    assert "plan#22" in services.covers(traditional.retrieved[0])
 
 
-def test_english_answer_quotes_the_chinese_original(services):
-    answer = services.assistant.ask("Is there a fast lane at customs for fresh seafood?")
-    assert not answer.refused and answer.lang == "en"
-    assert answer.citations[0].ref == "plan#4"
-    assert "task 4" in answer.answer and "original Chinese" in answer.answer
-    assert "AI-generated" in answer.answer
-    assert answer.citations[0].snippet in services.index.units["plan#4"].text
+def test_english_answers_are_english_and_plan_quotes_are_labelled_unofficial(services):
+    for question in (
+        "Is there a fast lane at customs for fresh seafood?",
+        "What will Haikou do to speed up customs inspection of fresh produce?",
+    ):
+        answer = services.assistant.ask(question)
+        assert not answer.refused and answer.lang == "en"
+        assert "plan#4" in covered(services, [c.ref for c in answer.citations])
+        assert "AI-generated" in answer.answer
+        assert not re.search(r"[\u4e00-\u9fff]", answer.answer), answer.answer
+        if answer.citations[0].kind == "plan":
+            assert "unofficial English rendering (the Chinese original prevails)" in answer.answer
 
 
 def test_every_answer_sentence_comes_from_a_cited_source(services):
@@ -71,8 +96,12 @@ def test_every_answer_sentence_comes_from_a_cited_source(services):
                 continue  # framing lines: the lead-in and the AI notice
             n = int(line[marker + 1 : -1])
             quoted = line[:marker].strip().removeprefix(">").strip()
+            # a guide's list item or labelled field: "1. Passport", "Time limit: 4 days"
+            quoted = re.sub(r"^(\d+\. |[^::]{1,24}[::] ?)", "", quoted)
             unit = services.index.units[answer.citations[n - 1].ref]
-            assert quoted in flatten_lines(unit.text), (quoted, unit.ref)
+            texts = [flatten_lines(unit.text)] + [s.zh for s in unit.sentences]
+            texts += [" ".join(s.en for s in unit.sentences)] + [s.en for s in unit.sentences]
+            assert any(quoted in t for t in texts if t), (quoted, unit.ref)
 
 
 def test_follow_up_carries_the_topic(services):
@@ -81,10 +110,11 @@ def test_follow_up_carries_the_topic(services):
     session = ChatSession(services.assistant)
     session.send("招投标的时候,能要求我们必须在本地设分公司吗?")
     follow = session.send("那不同所有制的企业呢?")
-    assert "plan#28" in follow.retrieved[:3]
+    assert "plan#28" in covered(services, follow.retrieved[:3])
 
 
 def test_retriever_is_a_langchain_retriever(services):
     docs = services.retriever.invoke("外国人在海口工作生活有哪些便利服务?")
-    assert docs and docs[0].metadata["ref"] == "plan#6"
-    assert docs[0].page_content == services.index.units["plan#6"].text
+    assert docs and "plan#6" in covered(services, [docs[0].metadata["ref"]])
+    assert docs[0].page_content == services.index.units[docs[0].metadata["ref"]].text
+    assert docs[0].metadata["kind"] in ("plan", "guide", "entry")

@@ -1,24 +1,6 @@
-from assistant.ingest.chunking import (
-    chunk_unit,
-    count_tokens,
-    heading_context,
-    merge_short,
-    split_long,
-    split_sentences,
-)
-from assistant.schema import Unit
-
-
-def _unit(text: str) -> Unit:
-    return Unit(
-        ref="plan#22",
-        doc_id="plan",
-        kind="task",
-        number=22,
-        title="优化用电服务",
-        group="(三)实施要素集聚赋能行动",
-        text=text,
-    )
+from assistant.documents.sentences import merge_short, split_sentences
+from assistant.ingest.chunking import chunk_unit, count_tokens, split_long
+from tests.unit.fakes import GOALS, POWER, WATER, plan_unit
 
 
 def test_split_on_chinese_and_western_sentence_ends_and_lines():
@@ -48,27 +30,44 @@ def test_overlong_sentence_is_split_at_commas():
     assert all(count_tokens(p) <= 50 for p in parts)
 
 
-def test_chunks_carry_ref_context_and_tokens():
-    chunks = chunk_unit(
-        _unit(
-            "优化用电服务。推动建设共享营业厅,推行水电气网多点可办。"
-            "对符合条件的小微企业全面推行低压接入服务。"
-        )
-    )
-    assert [c.id for c in chunks] == ["plan#22:0", "plan#22:1"]
-    assert all(c.ref == "plan#22" for c in chunks)
-    assert chunks[0].context == "(三)实施要素集聚赋能行动 / 优化用电服务"
-    assert chunks[1].indexed_text.startswith(chunks[1].context)
+def test_chunks_carry_ref_context_tokens_and_sentence_ids_in_both_languages():
+    chunks = chunk_unit(POWER)
+    assert [c.id for c in chunks] == [
+        "plan#22:zh:0",
+        "plan#22:en:0",
+        "plan#22:zh:1",
+        "plan#22:en:1",
+    ]
+    zh0, en0 = chunks[0], chunks[1]
+    assert zh0.context == "(三)实施要素集聚赋能行动 / 优化用电服务"
+    assert en0.context.endswith("/ Optimize electricity services") and en0.lang == "en"
+    # the short title sentence is merged into the next one, in both languages alike
+    assert zh0.sentence_ids == en0.sentence_ids == ["plan#22/1", "plan#22/2"]
+    assert en0.text == "Optimize electricity services. Build shared service halls."
+    assert zh0.indexed_text.startswith(zh0.context)
     assert all(c.tokens == count_tokens(c.text) > 0 for c in chunks)
 
 
-def test_heading_context_without_group():
-    assert (
-        heading_context(
-            Unit(ref="plan#goals", doc_id="plan", kind="section", title="工作目标", text="x")
-        )
-        == "工作目标"
+def test_a_group_without_english_gets_no_english_chunk():
+    assert [c.lang for c in chunk_unit(WATER)] == ["zh"]
+    half = plan_unit(
+        5,
+        "甲",
+        "A",
+        [
+            ("第一句足够长,需要英文才能被检索到的句子。", "First."),
+            ("第二句也足够长,但是没有英文译文的句子。", ""),
+        ],
     )
+    assert [(c.lang, c.sentence_ids) for c in chunk_unit(half)] == [
+        ("zh", ["plan#5/1"]),
+        ("en", ["plan#5/1"]),
+        ("zh", ["plan#5/2"]),
+    ]
+
+
+def test_section_context_without_group():
+    assert chunk_unit(GOALS)[0].context == "工作目标"
 
 
 def test_token_count_uses_the_bundled_encoding():

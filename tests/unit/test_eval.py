@@ -4,9 +4,12 @@ import math
 from assistant.evaluation.metrics import (
     Record,
     best_threshold,
+    by_kind,
     citation_validity,
+    latin_share,
     mrr,
     ndcg_at,
+    readability,
     recall_at,
     refusal_scores,
 )
@@ -15,10 +18,10 @@ from assistant.evaluation.questions import load_questions
 KNOWN = {"plan#1", "plan#22", "plan#notice", "entry:power"}
 
 
-def _rec(gold, ranked, refused=False, relevance=0.9, cited=None):
+def _rec(gold, ranked, refused=False, relevance=0.9, cited=None, lang="zh", **kw):
     return Record(
         id="x",
-        lang="zh",
+        lang=lang,
         source="s",
         gold=gold,
         ranked=ranked,
@@ -27,6 +30,7 @@ def _rec(gold, ranked, refused=False, relevance=0.9, cited=None):
         cited=cited or [],
         relevance=relevance,
         latency_ms=1.0,
+        **kw,
     )
 
 
@@ -100,3 +104,36 @@ def test_best_threshold_separates_and_sits_between_scores():
     ]
     cut, acc = best_threshold(recs)
     assert acc == 1.0 and 0.85 < cut < 0.93
+
+
+def test_a_guide_or_entry_counts_for_the_plan_refs_it_rests_on_at_its_own_rank():
+    rec = _rec(
+        ["plan#22"], ["entry:power", "plan#1"], covers=[["entry:power", "plan#22"], ["plan#1"]]
+    )
+    assert recall_at([rec], 1) == 1.0
+    # a plan gold is not hit by a guide that rests elsewhere; ranks are not shifted
+    rec = _rec(
+        ["plan#1"], ["entry:power", "plan#1"], covers=[["entry:power", "plan#22"], ["plan#1"]]
+    )
+    assert recall_at([rec], 1) == 0.0 and recall_at([rec], 2) == 1.0
+
+
+def test_readability_is_the_share_of_mostly_latin_english_answers():
+    assert latin_share("Task 22 says: zero investment [1]") == 1.0
+    assert latin_share("对小微企业零投资") == 0.0
+    recs = [
+        _rec(["plan#1"], [], answer="Task 1 of the plan covers this question (揭榜).", lang="en"),
+        _rec(["plan#1"], [], answer="> 对符合条件的小微企业全面推行低压接入服务 [1]", lang="en"),
+        _rec(["plan#1"], [], answer="中文回答", lang="zh"),
+    ]
+    assert readability(recs) == 0.5
+
+
+def test_recall_is_reported_per_kind_of_gold():
+    recs = [
+        _rec(["plan#1"], ["plan#1"], kind="plan"),
+        _rec(["guide:x"], ["plan#1", "guide:x"], kind="guide"),
+    ]
+    kinds = by_kind(recs)
+    assert kinds["plan"]["recall@1"] == 1.0 and kinds["guide"]["recall@1"] == 0.0
+    assert kinds["guide"]["recall@3"] == 1.0 and "entry" not in kinds

@@ -2,13 +2,12 @@ import doctest
 
 import numpy as np
 
-from assistant import retrieve
 from assistant.index.store import LexicalIndex
-from assistant.retrieve import fuse, minmax
+from assistant.retrieve import fuse, fusion, minmax
 
 
 def test_fuse_doctest():
-    assert doctest.testmod(retrieve).failed == 0
+    assert doctest.testmod(fusion).failed == 0
 
 
 def test_minmax_edges():

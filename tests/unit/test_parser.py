@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest.parser import ParseError, parse_document
-from assistant.ingest.sources import load_units
+from assistant.documents.parser import ParseError, parse_document
+from assistant.documents.plan import PlanKind
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -11,17 +11,17 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 @pytest.fixture(scope="module")
 def plan_units():
-    return load_units(ROOT / "knowledge_base")
+    return PlanKind().load(ROOT / "knowledge_base")[0]
 
 
 def test_plan_has_exactly_47_numbered_tasks(plan_units):
-    tasks = [u for u in plan_units if u.kind == "task"]
+    tasks = [u for u in plan_units if u.part == "task"]
     assert [u.ref for u in tasks] == [f"plan#{n}" for n in range(1, 48)]
     assert [u.number for u in tasks] == list(range(1, 48))
 
 
 def test_plan_section_refs_in_reading_order(plan_units):
-    refs = [u.ref for u in plan_units if u.kind != "task"]
+    refs = [u.ref for u in plan_units if u.part != "task"]
     assert refs == ["plan#notice", "plan#ideology", "plan#goals", "plan#requirements"]
 
 
@@ -46,7 +46,7 @@ def test_task_titles_and_groups(plan_units, ref, title, group):
 
 def test_every_task_title_is_its_first_phrase(plan_units):
     for u in plan_units:
-        if u.kind == "task":
+        if u.part == "task":
             assert "。" not in u.title and u.text.startswith(u.title)
             assert 2 <= len(u.title) <= 30
 
@@ -70,7 +70,7 @@ def test_sections_hold_their_own_text(plan_units):
 
 def test_english_titles_cover_every_unit(plan_units):
     assert all(u.title_en for u in plan_units)
-    assert all(u.group_en for u in plan_units if u.kind == "task")
+    assert all(u.group_en for u in plan_units if u.part == "task")
 
 
 def test_a_second_made_up_document():

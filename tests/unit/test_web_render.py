@@ -1,30 +1,45 @@
-from types import SimpleNamespace
-
-from assistant.schema import Answer, Citation, Unit
+from assistant.schema import Answer, Citation
+from assistant.web.sources import render_source_html, source_view
 from assistant.web.streaming import pieces
-from assistant.web.ui import render_answer, render_source
+from assistant.web.ui import render_answer
+from tests.unit.fakes import POWER, guide, plan_unit
 
-UNIT = Unit(
-    ref="plan#9",
-    doc_id="plan",
-    kind="task",
-    number=9,
-    title="标题<b>",
-    title_en="Title",
+UNIT = plan_unit(
+    9,
+    "标题<b>",
+    "Title",
+    [
+        ("第一句<script>alert(1)</script>。", "First <i>sentence</i>."),
+        ("第二句要高亮。", "Second."),
+    ],
     group="(二)组",
     group_en="Group two",
-    text="第一句<script>alert(1)</script>。\n第二句要高亮。第三句。",
 )
-SERVICES = SimpleNamespace(index=SimpleNamespace(units={UNIT.ref: UNIT}))
 
 
-def test_source_is_escaped_and_quotes_are_marked():
-    out = render_source(SERVICES, "plan#9", ["第二句要高亮。"], "zh")
-    assert "<script>" not in out and "&lt;script&gt;" in out
-    assert "<mark>第二句要高亮。</mark>" in out
-    assert "标题&lt;b&gt;" in out
-    assert "Title" in render_source(SERVICES, "plan#9", [], "en")
-    assert render_source(SERVICES, "plan#404", [], "zh") == ""
+def test_source_shows_both_languages_escaped_with_the_cited_sentence_marked_in_both():
+    out = render_source_html(source_view(UNIT, {"plan#9/2"}), "zh")
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&lt;i&gt;" in out
+    assert "<mark>第二句要高亮。</mark>" in out and "<mark>Second.</mark>" in out
+    assert "标题&lt;b&gt;" in out and "中文原文" in out
+    assert "英文为非官方译文,以中文原文为准" in out
+    en = render_source_html(source_view(UNIT, set()), "en")
+    assert "<h4>Title</h4>" in en and "<mark>" not in en and "Chinese original prevails" in en
+
+
+def test_source_view_is_the_api_shape():
+    view = source_view(POWER, {"plan#22/3"})
+    assert [s["highlighted"] for s in view["sentences"]] == [False, False, True]
+    assert view["sentences"][2]["en"].startswith("Provide eligible")
+    assert view["kind"] == "plan" and "unofficial rendering" in view["english_note"]
+
+
+def test_guide_source_shows_field_labels_source_and_date():
+    view = source_view(guide(), set())
+    out = render_source_html(view, "en")
+    assert "<b>Documents required</b> Passport" in out
+    assert "last checked 2026-11-28" in out and 'rel="noopener noreferrer"' in out
+    assert view["source_url"] == "https://en.hiipb.com/visas/visas1.html"
 
 
 def test_answer_lists_numbered_sources_in_its_language():

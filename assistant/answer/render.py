@@ -1,0 +1,115 @@
+"""The shapes every answer shares: the AI notice, citations, refusals and hand-offs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.asks import describe
+from assistant.documents import kind_of
+from assistant.documents.base import Quoted
+from assistant.documents.handoff import GO_TO_PEOPLE, Contacts
+from assistant.retrieve import Retrieval
+from assistant.schema import Answer, Citation, Hit, Lang
+
+NOTICE = {
+    "zh": "(本回答由AI根据官方文件和办事指南自动摘录生成,仅供参考,请以官方发布的文件为准。)",
+    "en": "(AI-generated answer, extracted from official documents and service guides for "
+    "reference only; the official documents prevail.)",
+}
+REFUSAL = {
+    "zh": (
+        "抱歉,我的知识库(海口市优化营商环境行动方案、办事指南和常见问答)里没有能回答这个问题"
+        f"的内容,不便猜测。{GO_TO_PEOPLE['zh']}。"
+    ),
+    "en": (
+        "Sorry, my knowledge base (the Haikou business-environment action plan, service guides "
+        "and FAQs) has nothing that answers this question, and I will not guess; "
+        f"{GO_TO_PEOPLE['en']}."
+    ),
+}
+POINTER = {
+    "zh": "{label}[1]涉及这个话题,但没有写明{what}。为免误导,我不作推测;{go}确认。",
+    "en": "{Label} [1] covers this topic, but does not state {what}. I will not guess; {go} "
+    "to confirm.",
+}
+
+
+def trace(retrieval: Retrieval) -> dict[str, Any]:
+    """The retrieval evidence an answer keeps for evaluation and logs."""
+    return {"retrieved": [h.unit.ref for h in retrieval.hits], "relevance": retrieval.relevance}
+
+
+def build_answer(
+    retrieval: Retrieval, body: str, refused: bool, citations: list[Citation] | None = None
+) -> Answer:
+    """Every answer: the body, then the AI-generated notice, with the retrieval trace."""
+    lang = retrieval.lang
+    return Answer(
+        question=retrieval.query,
+        lang=lang,
+        refused=refused,
+        answer=f"{body}\n{NOTICE[lang]}",
+        notice=NOTICE[lang],
+        citations=citations or [],
+        timings_ms=dict(retrieval.timings_ms),
+        **trace(retrieval),
+    )
+
+
+def with_contacts(text: str, contacts: Contacts | None, lang: Lang) -> str:
+    extra = contacts.text(lang) if contacts else ""
+    return f"{text}\n{extra}" if extra else text
+
+
+def refusal(retrieval: Retrieval, contacts: Contacts | None = None) -> Answer:
+    """Say plainly that the knowledge base does not cover it, and where to go instead."""
+    lang = retrieval.lang
+    return build_answer(retrieval, with_contacts(REFUSAL[lang], contacts, lang), refused=True)
+
+
+def pointer_refusal(
+    retrieval: Retrieval, missing: list[str], contacts: Contacts | None = None
+) -> Answer:
+    """The best unit covers the topic but not the specific asked for: hand off, citing it."""
+    lang = retrieval.lang
+    hit = retrieval.hits[0]
+    label = kind_of(hit.unit).label(hit.unit, lang)
+    text = POINTER[lang].format(
+        label=label,
+        Label=label[:1].upper() + label[1:],
+        what=describe(missing, lang),
+        go=GO_TO_PEOPLE[lang],
+    )
+    answer = build_answer(
+        retrieval,
+        with_contacts(text, contacts, lang),
+        refused=True,
+        citations=[make_citation(hit, 1, lang)],
+    )
+    answer.handoff = True
+    return answer
+
+
+def make_citation(hit: Hit, n: int, lang: Lang, quoted: Quoted | None = None) -> Citation:
+    unit = hit.unit
+    data = unit.data
+    snippet = quoted.snippet if quoted and quoted.snippet else _first_text(hit, lang)
+    return Citation(
+        n=n,
+        ref=unit.ref,
+        kind=unit.kind,
+        title=unit.title_for(lang),
+        score=hit.score,
+        snippet=snippet,
+        lang=lang if lang in unit.langs else "zh",
+        quotes=quoted.quotes if quoted else [],
+        sentence_ids=quoted.sentence_ids if quoted else [],
+        source_refs=list(unit.source_refs),
+        source_url=str(data.get("source_url", "")) if unit.kind == "guide" else "",
+        last_checked=str(data.get("last_checked", "")) if unit.kind == "guide" else "",
+    )
+
+
+def _first_text(hit: Hit, lang: Lang) -> str:
+    chunks = hit.chunks_in(lang) or hit.chunks_in("zh")
+    return chunks[0][0].text if chunks else hit.unit.text[:120]

@@ -1,0 +1,142 @@
+"""Is a question within what the knowledge base covers? A small, explainable classifier.
+
+A logistic regression over what we already compute for every question: its e5 vector,
+the retrieval evidence (relevance, coverage, best dense and keyword scores, the margin
+to the second unit), its language, and two explicit place features (it names another
+city, province or country; it names Haikou or Hainan), from knowledge_base/scope/
+places.yaml. It is trained by `assistant scope train` on eval/train/scope-train.jsonl
+(never on the evaluation sets) and shipped as plain numbers in
+knowledge_base/scope/classifier.json, tied to the embedding model that made its vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import yaml
+
+from assistant.lang import detect_lang, to_simplified
+
+if TYPE_CHECKING:
+    from assistant.retrieve import Retrieval
+
+# The share of answerable training questions the cut may refuse, in cross-validation:
+# under the 5% false-refusal bar with a margin for questions unlike the training set.
+TARGET_FALSE_REFUSALS = 0.04
+REGULARISATION = 0.1  # inverse L2 strength, chosen by 5-fold CV on the training set
+N_RETRIEVAL = 5  # relevance, coverage, best dense, best lexical, dense margin to the second
+
+
+class Places:
+    """Place names from places.yaml: Haikou's own, other places, and linking contexts."""
+
+    def __init__(self, data: dict[str, dict[str, list[str]]]) -> None:
+        self._patterns = {
+            key: [self._compile(data.get(key, {}).get(lang, []), lang) for lang in ("zh", "en")]
+            for key in ("home", "other", "links")
+        }
+
+    @staticmethod
+    def _compile(words: list[str], lang: str) -> re.Pattern[str] | None:
+        if not words:
+            return None
+        alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return re.compile(rf"\b({alternation})\b" if lang == "en" else alternation, re.I)
+
+    @classmethod
+    def load(cls, path: Path) -> Places:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        return cls(data or {})
+
+    def _found(self, key: str, text: str) -> bool:
+        return any(p is not None and p.search(text) for p in self._patterns[key])
+
+    def flags(self, question: str) -> tuple[float, float]:
+        """(names another place as its subject, names Haikou or Hainan)."""
+        text = to_simplified(question)
+        home = self._found("home", text)
+        other = self._found("other", text) and not home and not self._found("links", text)
+        return float(other), float(home)
+
+
+def features(question: str, retrieval: Retrieval, vector: np.ndarray, places: Places) -> np.ndarray:
+    """One row: vector, retrieval evidence, language, place flags (the order is the model's)."""
+    hits = retrieval.hits
+    best = hits[0] if hits else None
+    second = hits[1].dense if len(hits) > 1 else 0.0
+    evidence = [
+        retrieval.relevance,
+        retrieval.coverage,
+        best.dense if best else 0.0,
+        best.lexical if best else 0.0,
+        (best.dense - second) if best else 0.0,
+    ]
+    lang = 1.0 if detect_lang(question) == "en" else 0.0
+    return np.concatenate([vector, evidence, [lang], places.flags(question)]).astype(np.float32)
+
+
+@dataclass
+class ScopeModel:
+    """A standardised logistic regression, as plain numbers."""
+
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+    cuts: dict[str, float]  # probability of being in scope below which we refuse, per language
+    embedding_model: str
+    trained_on: str = ""  # sha256 of the training file
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (
+            np.asarray(self.mean, dtype=np.float32),
+            np.asarray(self.scale, dtype=np.float32),
+            np.asarray(self.coef, dtype=np.float32),
+        )
+
+    def p_in_scope(self, row: np.ndarray) -> float:
+        mean, scale, coef = self._arrays
+        z = float(((row - mean) / scale) @ coef + self.intercept)
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+    def cut(self, question: str) -> float:
+        """The cut for the question's language, read from its content, never from a field
+        the client sets."""
+        return self.cuts[detect_lang(question)]
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {k: v for k, v in asdict(self).items()}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> ScopeModel | None:
+        if not path.exists():
+            return None
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Scope:
+    """The classifier with its place lists; None of it when no usable model is shipped."""
+
+    model: ScopeModel
+    places: Places
+
+    def p_in_scope(self, question: str, retrieval: Retrieval) -> float:
+        if retrieval.vector is None:
+            return 0.0
+        return self.model.p_in_scope(features(question, retrieval, retrieval.vector, self.places))
+
+
+def file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,115 @@
+"""Train the scope classifier (`assistant scope train`): scikit-learn, then plain numbers.
+
+Needs the `train` extra (scikit-learn); serving needs only numpy.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assistant.answer.scope import (
+    REGULARISATION,
+    TARGET_FALSE_REFUSALS,
+    Places,
+    ScopeModel,
+    features,
+    file_sha,
+)
+from assistant.lang import detect_lang
+
+if TYPE_CHECKING:
+    from assistant.services import Services
+
+FOLDS = 5
+
+
+def load_training(paths: list[Path]) -> list[dict[str, Any]]:
+    """Lines with `q` and either `in_scope` or a `gold` list (empty: out of scope), as the
+    training and dev question files have them; multi-turn lines are skipped. A malformed
+    line is an error naming its file and number."""
+    rows = []
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if "turns" in row and "q" not in row:
+                    continue
+                label = row["in_scope"] if "in_scope" in row else bool(row["gold"])
+                assert isinstance(row["q"], str) and isinstance(label, bool)
+            except (ValueError, KeyError, AssertionError, TypeError) as exc:
+                raise ValueError(
+                    f"{path}:{n}: needs text `q` and `in_scope` or `gold` ({exc})"
+                ) from exc
+            rows.append({"q": row["q"], "in_scope": label})
+    return rows
+
+
+def feature_matrix(services: Services, rows: list[dict[str, Any]], places: Places) -> np.ndarray:
+    out = []
+    for row in rows:
+        retrieval = services.searcher.search(row["q"], k=services.settings.top_k)
+        assert retrieval.vector is not None
+        out.append(features(row["q"], retrieval, retrieval.vector, places))
+    return np.stack(out)
+
+
+def train_scope(services: Services, paths: list[Path], places: Places) -> ScopeModel:
+    """Features from the live index and model for every training question, then fit."""
+    rows = load_training(paths)
+    model = fit(
+        feature_matrix(services, rows, places),
+        np.array([r["in_scope"] for r in rows], dtype=int),
+        np.array([detect_lang(r["q"]) for r in rows]),
+        services.embeddings.model_id,
+    )
+    model.trained_on = ",".join(f"{p.name}:{file_sha(p)[:12]}" for p in paths)
+    return model
+
+
+def fit(x: np.ndarray, y: np.ndarray, langs: np.ndarray, embedding_model: str) -> ScopeModel:
+    """Standardise, fit a logistic regression, and set each language's cut from
+    cross-validated probabilities so it is not fitted to answers the model has seen."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def pipeline() -> Any:
+        return make_pipeline(StandardScaler(), LogisticRegression(C=REGULARISATION, max_iter=5000))
+
+    probs = np.zeros(len(y))
+    strata = y * 2 + (langs == "en")
+    for tr, te in StratifiedKFold(FOLDS, shuffle=True, random_state=0).split(x, strata):
+        probs[te] = pipeline().fit(x[tr], y[tr]).predict_proba(x[te])[:, 1]
+    cuts: dict[str, float] = {}
+    metrics: dict[str, Any] = {"questions": len(y), "folds": FOLDS}
+    for lang in ("zh", "en"):
+        inside = probs[(y == 1) & (langs == lang)]
+        outside = probs[(y == 0) & (langs == lang)]
+        cut = float(np.quantile(inside, TARGET_FALSE_REFUSALS)) if len(inside) else 0.5
+        cuts[lang] = round(cut, 4)
+        metrics[lang] = {
+            "in_scope": len(inside),
+            "out_of_scope": len(outside),
+            "cv_false_refusals": round(float(np.mean(inside < cut)), 4) if len(inside) else None,
+            "cv_out_of_scope_refused": round(float(np.mean(outside < cut)), 4)
+            if len(outside)
+            else None,
+        }
+    final = pipeline().fit(x, y)
+    scaler, lr = final.named_steps["standardscaler"], final.named_steps["logisticregression"]
+    return ScopeModel(
+        mean=[round(float(v), 6) for v in scaler.mean_],
+        scale=[round(float(v), 6) for v in scaler.scale_],
+        coef=[round(float(v), 6) for v in lr.coef_[0]],
+        intercept=round(float(lr.intercept_[0]), 6),
+        cuts=cuts,
+        embedding_model=embedding_model,
+        metrics=metrics,
+    )

@@ -1,0 +1,98 @@
+"""What every document kind provides: reading, chunk groups, labels, facts and quoting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import yaml
+
+if TYPE_CHECKING:
+    from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
+
+
+class KnowledgeFileError(ValueError):
+    """A knowledge file is malformed; the message names the file and the field."""
+
+    def __init__(self, path: Path | str, where: str, problem: str) -> None:
+        self.path = str(path)
+        self.where = where
+        super().__init__(f"{path}: {where}: {problem}" if where else f"{path}: {problem}")
+
+
+@dataclass
+class Quoted:
+    """How an answer quotes one unit: its lines (already carrying the marker `[n]`)."""
+
+    lines: list[str]
+    sentence_ids: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)  # quoted text, to highlight in the source
+    snippet: str = ""
+
+
+@dataclass
+class Group:
+    """Sentences chunked together, with the heading context each language indexes them under."""
+
+    sentences: list[Sentence]
+    context: dict[str, str]
+
+
+class DocumentKind(Protocol):
+    """One module per kind (plan, guide, entry) implements this."""
+
+    name: DocKind
+
+    def files(self, kb_dir: Path) -> list[Path]:
+        """Every file the kind is read from (the index fingerprint covers them)."""
+        ...
+
+    def load(self, kb_dir: Path) -> tuple[list[Unit], list[str]]:
+        """The units, and warnings (e.g. stale translations) that do not stop ingest."""
+        ...
+
+    def groups(self, unit: Unit) -> list[Group]:
+        """The sentence groups a unit is chunked into."""
+        ...
+
+    def label(self, unit: Unit, lang: Lang) -> str:
+        """How an answer names the unit: 第22项“优化用电服务” / task 22, "…"."""
+        ...
+
+    def missing(self, unit: Unit, asks: list[str], lang: Lang) -> list[str]:
+        """Which of the asked-for facts (fee, time, address, …) the unit does not state."""
+        ...
+
+    def quote(self, hit: Hit, n: int, lang: Lang, asks: list[str], primary: bool) -> Quoted:
+        """The lines that answer from this unit, marked `[n]`."""
+        ...
+
+    def context_text(self, unit: Unit, lang: Lang) -> str:
+        """The unit as plain text for an LLM prompt, in `lang` where it has it."""
+        ...
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file, naming the file (and line) when it is malformed."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise KnowledgeFileError(path, "", "not UTF-8 text") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        raise KnowledgeFileError(path, where, f"not valid YAML ({exc})") from exc
+
+
+def validation_error(path: Path, exc: Exception) -> KnowledgeFileError:
+    """A pydantic ValidationError as a KnowledgeFileError naming the first bad field."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        msg = first.get("msg", "invalid")
+        if first.get("type") == "extra_forbidden":
+            msg = "unknown field"
+        return KnowledgeFileError(path, where, msg)
+    return KnowledgeFileError(path, "", str(exc))

@@ -1,0 +1,54 @@
+"""Fusing dense and lexical evidence, and how sure the result is."""
+
+from __future__ import annotations
+
+from assistant.schema import Hit
+
+# Lexical share of the fused score at full coverage, per query language (tuned on the dev
+# sets): English questions meet English text densely, so keywords weigh less for them
+# (dev en recall@1 0.78 at 0.7, 0.86 at 0.5; zh best at 0.7).
+LEXICAL_WEIGHT: dict[str, float] = {"zh": 0.7, "en": 0.5}
+LEXICAL_EVIDENCE = 0.15  # how much keyword agreement adds to the relevance (tuned on dev)
+
+
+def minmax(scores: dict[str, float]) -> dict[str, float]:
+    """Scale to 0..1; a single or flat set of scores maps to 1.0."""
+    if not scores:
+        return {}
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi - lo < 1e-9:
+        return {k: 1.0 for k in scores}
+    return {k: (v - lo) / (hi - lo) for k, v in scores.items()}
+
+
+def fuse(
+    dense: dict[str, float],
+    lexical: dict[str, float],
+    coverage: float,
+    weight: float = LEXICAL_WEIGHT["zh"],
+) -> dict[str, float]:
+    """Convex fusion of min-max scaled scores, the lexical share scaled by coverage.
+
+    >>> f = fuse({"a": 0.9, "b": 0.8}, {"b": 10.0}, coverage=0.0)
+    >>> f["a"] > f["b"]
+    True
+    >>> f = fuse({"a": 0.9, "b": 0.8}, {"b": 10.0}, coverage=1.0)
+    >>> f["b"] > f["a"]
+    True
+    """
+    alpha = weight * max(0.0, min(1.0, coverage))
+    d = minmax(dense)
+    top_lex = max(lexical.values(), default=0.0)
+    lx = {k: v / top_lex for k, v in lexical.items()} if top_lex > 0 else {}
+    refs = set(d) | set(lx)
+    return {r: (1 - alpha) * d.get(r, 0.0) + alpha * lx.get(r, 0.0) for r in refs}
+
+
+def relevance_of(hits: list[Hit], coverage: float) -> float:
+    """How sure we are that the best unit answers the query: its cosine, plus keyword
+    evidence when the query's terms are found in the corpus and the best unit holds them.
+    Cross-lingual cosines run lower, so each language has its own calibrated threshold."""
+    if not hits:
+        return 0.0
+    best = hits[0]
+    return best.dense + LEXICAL_EVIDENCE * coverage * best.lexical

@@ -1,0 +1,57 @@
+"""Ingest reads every kind and refuses a corpus with dangling refs, naming the file."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.documents.base import KnowledgeFileError
+from assistant.ingest.corpus import load_corpus
+
+KB = Path(__file__).resolve().parents[2] / "knowledge_base"
+
+
+@pytest.fixture
+def kb(tmp_path):
+    for name in ("sources", "translations", "titles_en.yaml"):
+        src = KB / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
+    (tmp_path / "guides").mkdir()
+    (tmp_path / "entries").mkdir()
+    return tmp_path
+
+
+ENTRY = """slug: power-cost
+question: {zh: "接电要钱吗?", en: "Do we pay to connect?"}
+answer: {zh: "符合条件的不用。", en: "Eligible firms do not."}
+source_refs: [%s]
+"""
+
+
+def test_entries_rest_on_refs_that_exist(kb):
+    (kb / "entries" / "power-cost.yaml").write_text(ENTRY % "plan#22", encoding="utf-8")
+    corpus = load_corpus(kb)
+    unit = corpus.by_ref["entry:power-cost"]
+    assert unit.kind == "entry" and unit.langs == ["zh", "en"]
+    assert unit.data["rests_on"][0]["label_en"].startswith("Task 22 (")
+
+
+def test_an_unknown_source_ref_fails_naming_file_and_field(kb):
+    (kb / "entries" / "power-cost.yaml").write_text(ENTRY % "plan#99", encoding="utf-8")
+    with pytest.raises(KnowledgeFileError) as err:
+        load_corpus(kb)
+    assert "power-cost.yaml" in str(err.value) and "source_refs" in str(err.value)
+    assert "plan#99" in str(err.value)
+
+
+def test_a_slug_must_match_its_file_name(kb):
+    (kb / "entries" / "other.yaml").write_text(ENTRY % "plan#22", encoding="utf-8")
+    with pytest.raises(KnowledgeFileError, match=r"other\.yaml"):
+        load_corpus(kb)
+
+
+def test_an_unknown_field_fails(kb):
+    text = ENTRY % "plan#22" + "tags: [x]\n"
+    (kb / "entries" / "power-cost.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeFileError, match="tags: unknown field"):
+        load_corpus(kb)

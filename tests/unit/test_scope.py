@@ -1,0 +1,71 @@
+"""The scope classifier: place flags, features, a fit that round-trips as plain numbers."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answer.scope import Places, ScopeModel, features
+from assistant.answer.scope_train import fit, load_training
+from tests.unit.fakes import POWER, hit, retrieval
+
+PLACES = Places.load(
+    Path(__file__).resolve().parents[2] / "knowledge_base" / "scope" / "places.yaml"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "flags"),
+    [
+        ("三亚的营商环境政策有哪些?", (1.0, 0.0)),
+        ("三亞的營商環境政策有哪些?", (1.0, 0.0)),  # Traditional script too
+        ("How do I register a company in Singapore?", (1.0, 0.0)),
+        ("我在深圳,能在海口注册公司吗?", (0.0, 1.0)),  # Haikou is the subject
+        ("Will there be more flights between Haikou and Beijing?", (0.0, 1.0)),
+        ("Are permits from Guangdong recognised here? mutual recognition", (0.0, 0.0)),
+        ("接电要钱吗?", (0.0, 0.0)),
+    ],
+)
+def test_place_flags(question, flags):
+    assert PLACES.flags(question) == flags
+
+
+def test_features_are_vector_evidence_language_and_places():
+    vec = np.ones(8, dtype=np.float32)
+    row = features("How much for power in Shanghai?", retrieval("en", [hit(POWER)]), vec, PLACES)
+    assert row.shape == (8 + 5 + 1 + 2,)
+    assert row[13] == 1.0 and row[14] == 1.0 and row[15] == 0.0
+
+
+def test_fit_separates_and_round_trips(tmp_path):
+    rng = np.random.default_rng(0)
+    x_in = rng.normal(1.0, 0.5, size=(80, 4))
+    x_out = rng.normal(-1.0, 0.5, size=(80, 4))
+    x = np.vstack([x_in, x_out])
+    y = np.array([1] * 80 + [0] * 80)
+    langs = np.array(["zh", "en"] * 80)
+    model = fit(x, y, langs, "fake-model")
+    assert model.metrics["zh"]["cv_false_refusals"] <= 0.05
+    assert model.metrics["en"]["cv_out_of_scope_refused"] >= 0.95
+    model.save(tmp_path / "m.json")
+    again = ScopeModel.load(tmp_path / "m.json")
+    assert again is not None and again.cuts == model.cuts
+    assert again.p_in_scope(np.ones(4)) > 0.9 > 0.1 > again.p_in_scope(-np.ones(4))
+    assert again.cut("接电要钱吗") == again.cuts["zh"] and again.cut("power?") == again.cuts["en"]
+
+
+def test_training_files_take_in_scope_labels_or_gold(tmp_path):
+    f = tmp_path / "t.jsonl"
+    f.write_text(
+        '{"q": "接电要钱吗", "in_scope": true}\n'
+        '{"id": "x", "lang": "zh", "q": "讲个笑话", "gold": []}\n'
+        '{"id": "y", "lang": "zh", "turns": ["a", "b"], "gold": []}\n',
+        encoding="utf-8",
+    )
+    assert load_training([f]) == [
+        {"q": "接电要钱吗", "in_scope": True},
+        {"q": "讲个笑话", "in_scope": False},
+    ]
+    f.write_text('{"q": 3}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"t\.jsonl:1"):
+        load_training([f])
