@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run chat test lint bench eval calibrate scale load install browser-deps clean
+.PHONY: run chat test lint bench eval calibrate scale load install browser-deps db-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,13 @@ browser-deps:
 			chromium chromium-driver fonts-noto-cjk; \
 	fi
 
-test: $(STAMP) browser-deps
+# The store's tests also run on a real PostgreSQL server, which the tests start themselves.
+db-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	fi
+
+test: $(STAMP) browser-deps db-deps
 	$(BIN)/ruff check assistant tests
 	$(BIN)/pytest -q
 

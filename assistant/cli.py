@@ -161,7 +161,7 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     try:
-        _ = services.index  # fail early, with the remedy, if there is no index
+        services.warm_up()  # fail early, with the remedy, if there is no index
     except (IndexNotReadyError, StoreUnavailableError) as exc:
         fail(str(exc))
     app_ = create_app(services)
@@ -233,3 +233,82 @@ def scope_train(
             f"out-of-scope refused {m['cv_out_of_scope_refused']} "
             f"({m['in_scope']} in scope, {m['out_of_scope']} out)"
         )
+
+
+users_app = typer.Typer(help="Staff accounts.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="the username")],
+    role: Annotated[str, typer.Option(help="editor, reviewer or admin")] = "editor",
+) -> None:
+    """Add a staff account; the password is read from standard input (never an argument)."""
+    from assistant.knowledge.accounts import AccountError
+
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        _services().accounts.add(name, password, role)
+    except AccountError as exc:
+        fail(str(exc), USAGE_ERROR)
+    out.print(f"added {name} ({role})")
+
+
+entries_app = typer.Typer(help="Curated FAQ entries and guides: YAML import and export.")
+app.add_typer(entries_app, name="entries")
+
+
+@entries_app.command("import")
+def entries_import(
+    folder: Annotated[Path, typer.Argument(help="a folder with guides/ and entries/")] = Path(
+        "knowledge_base"
+    ),
+    publish: Annotated[bool, typer.Option(help="publish them (default: new drafts)")] = False,
+) -> None:
+    """Import YAML files: new items are created, changed ones get a new version."""
+    from assistant.knowledge.store import StoreError
+    from assistant.knowledge.yaml_io import import_folder
+
+    services = _services()
+    try:
+        report = import_folder(services.curation, folder, actor="cli", publish=publish)
+    except StoreError as exc:
+        fail(f"{exc}\nNothing was imported.", USAGE_ERROR)
+    out.print(
+        f"created {len(report.created)}, updated {len(report.updated)}, "
+        f"unchanged {len(report.unchanged)}"
+    )
+
+
+@entries_app.command("export")
+def entries_export(
+    folder: Annotated[Path, typer.Argument(help="where to write guides/ and entries/")],
+    latest: Annotated[bool, typer.Option(help="latest versions, not only live ones")] = False,
+) -> None:
+    """Write the store's items as YAML (the import format; it round-trips)."""
+    from assistant.knowledge.yaml_io import export_folder
+
+    written = export_folder(_services().curation, folder, live_only=not latest)
+    out.print(f"wrote {len(written)} files under {folder}")
+
+
+@app.command()
+def reindex(
+    verify: Annotated[
+        bool, typer.Option(help="compare with the store and files; repair drift")
+    ] = True,
+) -> None:
+    """Check the index against the curated store, the source files and the vector store,
+    and repair any drift (only what differs is re-embedded)."""
+    from assistant.knowledge.verify import verify_index
+
+    services = _services()
+    try:
+        report = verify_index(services, repair=verify)
+    except (IndexNotReadyError, StoreUnavailableError) as exc:
+        fail(str(exc))
+    for line in report.lines():
+        out.print(line, highlight=False)
+    if not report.ok:
+        raise typer.Exit(RUNTIME_ERROR)

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
         default="", description="SQLAlchemy URL; empty means SQLite under data_dir"
     )
     max_history_messages: int = 100
+    staff_session_hours: float = 8.0  # a staff login lasts one working day
     host: str = "127.0.0.1"
     port: int = 7860
 

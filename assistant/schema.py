@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -9,10 +10,10 @@ from pydantic import BaseModel, Field
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 # The kinds of document the assistant knows; each has its module in assistant/documents/.
-DocKind = Literal["plan", "guide", "entry"]
+DocKind = Literal["plan", "guide", "entry", "document"]
 # Where a unit sits in its document: a plan's preamble, sections and numbered tasks; a
 # guide or an entry is one unit.
-Part = Literal["preamble", "section", "task", "guide", "entry"]
+Part = Literal["preamble", "section", "task", "guide", "entry", "document"]
 
 
 class Sentence(BaseModel):
@@ -71,6 +72,14 @@ class Chunk(BaseModel):
     @property
     def indexed_text(self) -> str:
         return f"{self.context}\n{self.text}" if self.context else self.text
+
+    @property
+    def vector_id(self) -> str:
+        """Its id in the vector store: the chunk id plus a hash of what was embedded, so a
+        vector of an older text under the same id (a store that resurrects deleted rows,
+        chromadb#4275) can never stand for the current one."""
+        digest = hashlib.sha256(self.indexed_text.encode("utf-8")).hexdigest()[:12]
+        return f"{self.id}@{digest}"
 
 
 class Hit(BaseModel):

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Composer, ExtractiveComposer
 from assistant.answer.scope import Places, Scope, ScopeModel
 from assistant.chat import Assistant
 from assistant.config import Settings
 from assistant.documents.handoff import Contacts
-from assistant.index.store import Index, Progress, open_index
+from assistant.index.store import Index, IndexNotReadyError, Progress, open_index
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.providers.embeddings import BaseEmbeddings, make_embeddings
 from assistant.retrieve import HybridSearcher
@@ -20,9 +21,17 @@ from assistant.retrieve.expansion import Glossary
 from assistant.retrieve.retriever import HybridRetriever
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from assistant.knowledge.accounts import Accounts
     from assistant.knowledge.feedback import FeedbackStore
+    from assistant.knowledge.queue import Queue
+    from assistant.knowledge.store import CurationStore
+    from assistant.knowledge.sync import KnowledgeSync
 
 log = logging.getLogger(__name__)
+# Parts rebuilt when the index changes (a new build, or published knowledge).
+INDEX_DEPENDENTS = ("index", "searcher", "retriever", "assistant")
 
 
 @dataclass
@@ -30,6 +39,7 @@ class Services:
     """Lazily built parts; opening the index is deferred until something needs it."""
 
     settings: Settings
+    _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @cached_property
     def embeddings(self) -> BaseEmbeddings:
@@ -97,12 +107,69 @@ class Services:
             return None
         return Scope(model, Places.load(self.settings.kb_dir / "scope" / "places.yaml"))
 
+    # -- the database: feedback, curated knowledge, accounts, the queue ----------------
+
+    @cached_property
+    def db(self) -> Engine:
+        from assistant.db.engine import make_engine
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return make_engine(self.settings.db_url)
+
     @cached_property
     def feedback(self) -> FeedbackStore:
         from assistant.knowledge.feedback import FeedbackStore
 
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return FeedbackStore(self.settings.db_url)
+        return FeedbackStore(self.db)
+
+    @cached_property
+    def curation(self) -> CurationStore:
+        from assistant.knowledge.store import CurationStore
+        from assistant.knowledge.validation import Validator
+
+        return CurationStore(self.db, Validator(self.settings.kb_dir, self.db))
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        from assistant.knowledge.accounts import Accounts
+
+        return Accounts(self.db, session_hours=self.settings.staff_session_hours)
+
+    @cached_property
+    def queue(self) -> Queue:
+        from assistant.knowledge.queue import Queue
+
+        return Queue(self.db, self.embeddings.embed_query_array)
+
+    @cached_property
+    def knowledge_sync(self) -> KnowledgeSync:
+        from assistant.knowledge.sync import KnowledgeSync
+
+        return KnowledgeSync(self.curation, lambda: self.index, self.swap_index, self.embeddings)
+
+    def sync_knowledge(self, force: bool = False) -> Any:
+        """Bring the index up to the published knowledge (cheap when nothing changed)."""
+        try:
+            sync = self.knowledge_sync
+            return sync.sync() if force else sync.maybe_sync()
+        except IndexNotReadyError:
+            return None
+
+    def warm_up(self) -> None:
+        """Open the index, catch up with the store and load what the first question needs
+        (jieba, OpenCC, the model), so nobody waits for it."""
+        _ = self.index
+        self.sync_knowledge(force=True)
+        self.assistant.ask("营商环境")
+
+    def swap_index(self, index: Index) -> None:
+        """Serve a new index; requests already running finish on the old one."""
+        with self._swap_lock:
+            for name in INDEX_DEPENDENTS:
+                self.__dict__.pop(name, None)
+            self.__dict__["index"] = index
+
+    # -- refs ---------------------------------------------------------------------
 
     def known_refs(self) -> set[str]:
         return set(self.index.units)
@@ -113,10 +180,23 @@ class Services:
         return [ref, *(unit.source_refs if unit else [])]
 
     def ingest(self, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
-        kwargs = {"progress": progress} if progress else {}
-        report = ingest(self.settings, self.embeddings, rebuild=rebuild, **kwargs)
-        for name in ("index", "searcher", "retriever", "assistant", "scope"):
-            self.__dict__.pop(name, None)  # reopen on the new build
+        """Seed an empty store from the shipped YAML, then index the plan and what is live."""
+        from assistant.knowledge.seeding import seed_if_empty
+        from assistant.knowledge.sync import live_units
+
+        seed_if_empty(self.curation, self.settings.kb_dir)
+        kwargs: dict[str, Any] = {"progress": progress} if progress else {}
+        report = ingest(
+            self.settings,
+            self.embeddings,
+            rebuild=rebuild,
+            curated=lambda plan: live_units(self.curation, plan),
+            knowledge_revision=self.curation.revision(),
+            **kwargs,
+        )
+        with self._swap_lock:
+            for name in (*INDEX_DEPENDENTS, "knowledge_sync"):
+                self.__dict__.pop(name, None)  # reopen on the new build
         return report
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ class EntryDoc(BaseModel):
     question: Names
     answer: Names
     source_refs: list[str] = Field(min_length=1)
+    effective_from: date | None = None  # not retrievable before / after these days
+    effective_until: date | None = None
 
 
 def parse_entry(data: Any, path: Path | str) -> EntryDoc:

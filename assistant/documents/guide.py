@@ -86,6 +86,8 @@ class GuideDoc(_Strict):
     other_sources: dict[str, OtherSource] = Field(default_factory=dict)
     source_refs: list[str] = Field(default_factory=list)
     fields: Fields
+    effective_from: date | None = None  # not retrievable before / after these days
+    effective_until: date | None = None
 
     @field_validator("source_refs")
     @classmethod

@@ -178,7 +178,7 @@ class PlanKind:
 def pick_chunks(hit: Hit, lang: Lang, limit: int) -> list[Chunk]:
     """The unit's most relevant passages in `lang` (or Chinese when it has no English),
     close to the best one, in reading order."""
-    scored = hit.chunks_in(lang) or hit.chunks_in("zh")
+    scored = hit.chunks_in(lang) or hit.chunks_in("zh") or hit.chunks
     if not scored:
         return []
     top = scored[0][1]

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,7 @@ class LexicalIndex:
     bm25: Any
     df: dict[str, int]
     n_docs: int
+    tokens: dict[str, list[str]] = field(default_factory=dict)  # by chunk id
 
     def idf(self, token: str) -> float:
         df = self.df.get(token, 0)
@@ -97,6 +98,7 @@ class Index:
         self.unit_order = [u.ref for u in units]
         self.chunks = chunks
         self.chunk_by_id = {c.id: c for c in chunks}
+        self.chunk_by_vector_id = {c.vector_id: c for c in chunks}
         self.position = {c.id: i for i, c in enumerate(chunks)}  # row in the BM25 scores
         self.lexical = lexical
         self.vectorstore = vectorstore
@@ -104,6 +106,7 @@ class Index:
         for c in chunks:
             self._by_ref.setdefault(c.ref, []).append(c)
         self._vectors: dict[str, np.ndarray] = {}
+        self._tokens: dict[str, list[str]] = dict(lexical.tokens)
 
     def chunks_of(self, ref: str) -> list[Chunk]:
         return self._by_ref.get(ref, [])
@@ -116,8 +119,9 @@ class Index:
             if r in self._by_ref and any(c.id not in self._vectors for c in self._by_ref[r])
         ]
         if missing:
-            ids = [c.id for r in missing for c in self._by_ref[r]]
-            self._vectors.update(self.vectorstore.vectors(ids))
+            wanted = [c for r in missing for c in self._by_ref[r]]
+            got = self.vectorstore.vectors([c.vector_id for c in wanted])
+            self._vectors.update({c.id: got[c.vector_id] for c in wanted if c.vector_id in got})
         return {
             c.id: self._vectors[c.id]
             for r in refs
@@ -132,7 +136,18 @@ class Index:
     def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
         """Chunks nearest to `vector` with cosine similarity."""
         found = self.vectorstore.query(vector, k)
-        return [(self.chunk_by_id[cid], sim) for cid, sim in found if cid in self.chunk_by_id]
+        # Only rows that are chunks of this index count; anything else in the store (a
+        # resurrected deleted row, a newer index's rows) is ignored.
+        return [
+            (self.chunk_by_vector_id[vid], sim)
+            for vid, sim in found
+            if vid in self.chunk_by_vector_id
+        ]
+
+    def tokens_of(self, chunk: Chunk) -> list[str]:
+        if chunk.id not in self._tokens:
+            self._tokens[chunk.id] = chunk_tokens(chunk)
+        return self._tokens[chunk.id]
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -153,8 +168,6 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
     """Open the current build; refuse one built by another embedding model."""
-    import bm25s
-
     from assistant.providers.vectorstore import make_store
 
     build = current_build(settings.index_dir)
@@ -179,13 +192,88 @@ def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
             f"the index's vectors live on {where}, which is not what is configured now; "
             "rebuild with `assistant ingest --rebuild`."
         )
-    units = [Unit.model_validate(u) for u in json.loads((build / "units.json").read_text())]
-    chunks = [Chunk.model_validate(c) for c in json.loads((build / "chunks.json").read_text())]
-    df = json.loads((build / "df.json").read_text())
-    bm25 = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
-    lexical = LexicalIndex(bm25=bm25, df=df, n_docs=len(chunks))
+    units, chunks, lexical = read_tables(build, manifest)
     store = make_store(settings, build / "chroma", manifest["collection"])
     return Index(build, manifest, units, chunks, lexical, store)
+
+
+def read_tables(
+    build: Path, manifest: dict[str, Any]
+) -> tuple[list[Unit], list[Chunk], LexicalIndex]:
+    """The units, chunks and BM25 a manifest names (one generation of them)."""
+    import bm25s
+
+    names = manifest.get("tables") or _FIRST_TABLES
+    units = [Unit.model_validate(u) for u in json.loads((build / names["units"]).read_text())]
+    chunks = [Chunk.model_validate(c) for c in json.loads((build / names["chunks"]).read_text())]
+    df = json.loads((build / names["df"]).read_text())
+    bm25 = bm25s.BM25.load(str(build / names["bm25"]), show_progress=False)
+    lexical = LexicalIndex(bm25=bm25, df=df, n_docs=len(chunks))
+    if "tokens" in names:  # kept so an update need not re-tokenise every chunk
+        lexical.tokens = json.loads((build / names["tokens"]).read_text())
+    return units, chunks, lexical
+
+
+_FIRST_TABLES = {"units": "units.json", "chunks": "chunks.json", "df": "df.json", "bm25": "bm25"}
+
+
+def write_tables(
+    root: Path,
+    units: list[Unit],
+    chunks: list[Chunk],
+    tokens: list[list[str]],
+    manifest: dict[str, Any],
+) -> dict[str, Any]:
+    """Write a new generation of units, chunks, df and BM25 beside the old one, then the
+    manifest that names it (atomically, last): a reader sees one generation or the other."""
+    import bm25s
+
+    gen = int(manifest.get("generation", 0)) + 1
+    names = {
+        "units": f"units-{gen}.json",
+        "chunks": f"chunks-{gen}.json",
+        "df": f"df-{gen}.json",
+        "bm25": f"bm25-{gen}",
+        "tokens": f"tokens-{gen}.json",
+    }
+    bm25 = bm25s.BM25()
+    bm25.index(tokens, show_progress=False)
+    bm25.save(str(root / names["bm25"]), show_progress=False)
+    df = Counter(t for toks in tokens for t in set(toks))
+    _write(root / names["units"], json.dumps([u.model_dump() for u in units], ensure_ascii=False))
+    _write(root / names["chunks"], json.dumps([c.model_dump() for c in chunks], ensure_ascii=False))
+    _write(root / names["df"], json.dumps(df, ensure_ascii=False))
+    _write(
+        root / names["tokens"],
+        json.dumps({c.id: t for c, t in zip(chunks, tokens, strict=True)}, ensure_ascii=False),
+    )
+    new = {
+        **manifest,
+        "generation": gen,
+        "tables": names,
+        "units": len(units),
+        "chunks": len(chunks),
+        "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    _write(root / "manifest.json", json.dumps(new, indent=1))
+    old = manifest.get("tables")
+    if old:  # the previous generation is no longer named by anything
+        for key, name in old.items():
+            if name != names[key]:
+                path = root / name
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(
+                    missing_ok=True
+                )
+    return new
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def chunk_tokens(chunk: Chunk) -> list[str]:
@@ -199,10 +287,9 @@ def build_index(
     embeddings: BaseEmbeddings,
     fingerprint: str,
     progress: Progress = no_progress,
+    knowledge_revision: int = 0,
 ) -> Path:
     """Write a complete new build, then make it current; returns its directory."""
-    import bm25s
-
     from assistant.providers.vectorstore import make_store
 
     index_dir = settings.index_dir
@@ -222,7 +309,7 @@ def build_index(
     collection = f"{settings.collection_prefix}-{build_id}"
     store = make_store(settings, root / "chroma", collection)
     store.upsert(
-        [c.id for c in chunks],
+        [c.vector_id for c in chunks],
         np.asarray(vectors, dtype=np.float32),
         texts,
         [{"ref": c.ref, "lang": c.lang} for c in chunks],
@@ -230,19 +317,7 @@ def build_index(
     progress("store", len(chunks), len(chunks))
 
     tokens = [chunk_tokens(c) for c in chunks]
-    bm25 = bm25s.BM25()
-    bm25.index(tokens, show_progress=False)
-    bm25.save(str(root / "bm25"), show_progress=False)
-    df = Counter(t for toks in tokens for t in set(toks))
     progress("lexical", len(chunks), len(chunks))
-
-    (root / "units.json").write_text(
-        json.dumps([u.model_dump() for u in units], ensure_ascii=False, indent=1)
-    )
-    (root / "chunks.json").write_text(
-        json.dumps([c.model_dump() for c in chunks], ensure_ascii=False, indent=1)
-    )
-    (root / "df.json").write_text(json.dumps(df, ensure_ascii=False))
     manifest = {
         "format": FORMAT_VERSION,
         "build_id": build_id,
@@ -254,11 +329,10 @@ def build_index(
         if settings.chroma_host
         else "",
         "fingerprint": fingerprint,
-        "units": len(units),
-        "chunks": len(chunks),
+        "knowledge_revision": knowledge_revision,
     }
     # The manifest is written last: a build without one is incomplete and never opened.
-    (root / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    write_tables(root, units, chunks, tokens, manifest)
     _make_current(index_dir, build_id)
     _prune(settings, keep=build_id)
     return root

@@ -6,6 +6,7 @@ file and the field) while the previous index keeps serving.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,15 +30,27 @@ def source_files(kb_dir: Path) -> list[Path]:
     return [p for kind in KINDS.values() for p in kind.files(kb_dir)]
 
 
-def load_corpus(kb_dir: Path, extra_units: list[Unit] | None = None) -> Corpus:
-    """Read every kind; check refs are unique and every source_ref exists."""
+def load_corpus(kb_dir: Path, curated: list[Unit] | None = None) -> Corpus:
+    """Read every kind; check refs are unique and every source_ref exists.
+
+    `curated`: the guides and entries live in the curated store, which then replaces the
+    YAML files under guides/ and entries/ (those are its import/export format).
+    """
     units: list[Unit] = []
     warnings: list[str] = []
-    for kind in KINDS.values():
+    for name, kind in KINDS.items():
+        if curated is not None and name != "plan":
+            continue
         got, warned = kind.load(kb_dir)
         units += got
         warnings += warned
-    units += extra_units or []
+    units += curated or []
+    link(units, lambda u: _file_of(kb_dir, u))
+    return Corpus(units, warnings)
+
+
+def link(units: list[Unit], where: Callable[[Unit], Path | str] = lambda u: u.ref) -> None:
+    """Check refs are unique and every source_ref exists; label what each unit rests on."""
     by_ref: dict[str, Unit] = {}
     for u in units:
         if u.ref in by_ref:
@@ -46,12 +59,11 @@ def load_corpus(kb_dir: Path, extra_units: list[Unit] | None = None) -> Corpus:
     for u in units:
         unknown = [r for r in u.source_refs if r not in by_ref]
         if unknown:
-            raise KnowledgeFileError(_file_of(kb_dir, u), "source_refs", f"unknown refs {unknown}")
+            raise KnowledgeFileError(where(u), "source_refs", f"unknown refs {unknown}")
         u.data["rests_on"] = [
             {"ref": r, "label_zh": _short(by_ref[r], "zh"), "label_en": _short(by_ref[r], "en")}
             for r in u.source_refs
         ]
-    return Corpus(units, warnings)
 
 
 def _short(unit: Unit, lang: str) -> str:

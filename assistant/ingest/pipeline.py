@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,10 +52,22 @@ def ingest(
     embeddings: BaseEmbeddings,
     rebuild: bool = False,
     progress: Progress = no_progress,
+    curated: Callable[[list[Unit]], tuple[list[Unit], list[str]]] | None = None,
+    knowledge_revision: int = 0,
 ) -> IngestReport:
-    """Build the index unless an identical one is already current (or `rebuild`)."""
+    """Build the index unless an identical one is already current (or `rebuild`).
+
+    `curated`: given the plan's units, the live guides and entries from the curated store
+    (and warnings); without it, they are read from their YAML files.
+    """
     t0 = time.perf_counter()
-    corpus = load_corpus(settings.kb_dir)
+    if curated is None:
+        corpus = load_corpus(settings.kb_dir)
+    else:
+        plan = load_corpus(settings.kb_dir, curated=[])
+        live, skipped = curated(plan.units)
+        corpus = load_corpus(settings.kb_dir, curated=live)
+        corpus.warnings += [f"not indexed: {s}" for s in skipped]
     chunks = make_chunks(corpus.units)
     fp = fingerprint(
         corpus.units,
@@ -77,7 +90,7 @@ def ingest(
             warnings=corpus.warnings,
         )
     misses_before = getattr(embeddings, "misses", 0)
-    root = build_index(settings, corpus.units, chunks, embeddings, fp, progress)
+    root = build_index(settings, corpus.units, chunks, embeddings, fp, progress, knowledge_revision)
     embedded = getattr(embeddings, "misses", len(chunks)) - misses_before
     return IngestReport(
         False,

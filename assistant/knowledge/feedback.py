@@ -1,40 +1,20 @@
-"""Thumbs up/down on answers, kept with question and answer (SQLAlchemy: SQLite or PostgreSQL)."""
+"""Thumbs up/down on answers, kept with question and answer (the shared database)."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, create_engine, func, select, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Feedback(Base):
-    __tablename__ = "feedback"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    created: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(UTC))
-    rating: Mapped[str] = mapped_column(String(8))  # up | down
-    question: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str] = mapped_column(Text)
-    lang: Mapped[str] = mapped_column(String(8), default="")
-    refs: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of cited refs
-    comment: Mapped[str] = mapped_column(Text, default="")
-    channel: Mapped[str] = mapped_column(String(16), default="api")  # api | web
+from assistant.db.models import Feedback
 
 
 class FeedbackStore:
-    def __init__(self, url: str) -> None:
-        kwargs: dict[str, Any] = {}
-        if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"check_same_thread": False}
-        self.engine = create_engine(url, **kwargs)
-        Base.metadata.create_all(self.engine)
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def add(
         self,

@@ -19,6 +19,7 @@ from assistant.chat import InvalidQuestionError
 from assistant.index.store import IndexNotReadyError
 from assistant.providers.vectorstore import StoreUnavailableError
 from assistant.schema import Answer
+from assistant.web.errors import ClientError, error_body
 from assistant.web.sources import source_view
 from assistant.web.streaming import pieces
 
@@ -62,18 +63,6 @@ class FeedbackRequest(BaseModel):
     lang: Literal["zh", "en"] | None = None
     refs: list[str] = Field(default_factory=list, max_length=20)
     comment: str = Field(default="", max_length=2000)
-
-
-class ClientError(Exception):
-    def __init__(self, status: int, message: str, kind: str = "invalid_request_error") -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.kind = kind
-
-
-def error_body(message: str, kind: str) -> dict[str, Any]:
-    return {"error": {"message": message, "type": kind}}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -126,7 +115,12 @@ def make_router(services: Services) -> APIRouter:
     settings = services.settings
 
     def answer(question: str, history: list[str], lang: Any = None) -> Answer:
-        return services.assistant.ask(question, lang=lang, history=history)
+        services.sync_knowledge()  # what staff published elsewhere, within a second or two
+        result = services.assistant.ask(question, lang=lang, history=history)
+        if result.refused and not result.handoff:
+            # the unanswered-question loop: staff see it in GET /api/v1/queue
+            services.queue.record(result.question, result.lang, "refused")
+        return result
 
     @router.post("/api/v1/chat", tags=["chat"], response_model=None)
     def chat(req: ChatRequest) -> Any:
@@ -216,6 +210,8 @@ def make_router(services: Services) -> APIRouter:
             refs=req.refs,
             comment=req.comment,
         )
+        if req.rating == "down":
+            services.queue.record(req.question, req.lang or "", "rated_down", req.refs)
         return {"id": fid, "stored": True}
 
     @router.get("/api/v1/health", tags=["health"], response_model=None)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from assistant import __version__
 from assistant.web.api import install_error_handlers, make_router
+from assistant.web.staff_api import install_store_errors, make_staff_router
+
+STAFF_PAGES = Path(__file__).resolve().parent / "staff"
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -21,7 +26,10 @@ def create_app(services: Services, with_ui: bool = True) -> FastAPI:
         "Answers are AI-generated; the official documents prevail.",
     )
     install_error_handlers(app)
+    install_store_errors(app)
     app.include_router(make_router(services))
+    app.include_router(make_staff_router(services))
+    app.mount("/staff", StaticFiles(directory=STAFF_PAGES, html=True), name="staff")
     if with_ui:
         import gradio as gr
 

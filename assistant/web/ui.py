@@ -158,8 +158,11 @@ def build_ui(services: Services) -> gr.Blocks:
             # (or a source contains) is displayed, never executed or fetched.
             history = [*history, {"role": "user", "content": html.escape(question)}]
             try:
+                services.sync_knowledge()
                 session = ChatSession(services.assistant, turns=list(asked))
                 answer = session.send(question)
+                if answer.refused and not answer.handoff:
+                    services.queue.record(answer.question, answer.lang, "refused")
             except InvalidQuestionError as exc:
                 history.append({"role": "assistant", "content": html.escape(f"⚠ {exc}")})
                 yield history, asked, {}, gr.update(choices=[], value=None), ""
@@ -217,6 +220,10 @@ def build_ui(services: Services) -> gr.Blocks:
                     comment=note.strip(),
                     channel="web",
                 )
+                if rating == "down":
+                    services.queue.record(
+                        state["question"], state["lang"], "rated_down", state["refs"]
+                    )
                 return TEXT[lang]["thanks"].format(id=fid), ""
 
             return _rate

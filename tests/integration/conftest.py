@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -113,3 +114,68 @@ def server_services(tmp_path_factory, shared_cache, chroma_server, persistent_se
 @pytest.fixture(scope="session", params=["persistent", "server"])
 def services(request) -> Services:
     return request.getfixturevalue(f"{request.param}_services")
+
+
+def _pg_binary(name: str) -> str | None:
+    import glob
+
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found[-1] if found else shutil.which(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A real PostgreSQL server on a loopback port (Debian's, installed by `make test`)."""
+    import os
+
+    initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
+    if not initdb or not pg_ctl:  # pragma: no cover - `make test` installs it
+        pytest.skip("PostgreSQL is not installed; `make test` installs it")
+    root = Path(tempfile.mkdtemp(prefix="pg-", dir="/tmp"))
+    data, sock = root / "data", root / "sock"
+    sock.mkdir()
+    # initdb refuses to run as root: run the server as the postgres user then.
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        shutil.chown(root, "postgres")
+        shutil.chown(sock, "postgres")
+    port = free_port()
+    subprocess.run(
+        [*as_user, initdb, "-D", str(data), "--auth=trust", "-U", "postgres", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    opts = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=on"
+    subprocess.run(
+        [*as_user, pg_ctl, "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
+    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def fresh_database(url: str) -> str:
+    """A new, empty database on the server behind `url` (PostgreSQL), or a new SQLite file."""
+    import uuid
+
+    if url.startswith("sqlite"):
+        return f"sqlite:///{tempfile.mkdtemp()}/store-{uuid.uuid4().hex[:6]}.db"
+    from sqlalchemy import create_engine, text
+
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def curation_data(tmp_path_factory, persistent_services) -> Path:
+    """A copy of the built data directory (index, cache, seeded store) to change freely."""
+    src = persistent_services.settings.data_dir
+    dst = tmp_path_factory.mktemp("curation") / "data"
+    shutil.copytree(src, dst)
+    return dst

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.db.engine import make_engine
 from assistant.knowledge.feedback import FeedbackStore
 from tests.integration.conftest import ROOT, free_port, wait_until_up
 
@@ -114,7 +115,7 @@ def test_chat_in_both_languages_with_sources_feedback_and_switch(server, browser
         "() => document.querySelector('#fb-status').innerText.includes('saved')", timeout=10000
     )
     page.screenshot(path=str(ARTIFACTS / "3-feedback.png"), full_page=True)
-    store = FeedbackStore(server["db"])
+    store = FeedbackStore(make_engine(server["db"]))
     assert store.count("down") == 1
     row = store.get(1)
     assert row and row["comment"] == "clear and cited" and row["refs"][0] == "plan#4"
