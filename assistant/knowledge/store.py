@@ -10,6 +10,7 @@ draft while the published version keeps answering until the next one is publishe
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from assistant.db.models import Audit, Entry, EntryVersion, Meta, utcnow
 
 KINDS = ("faq", "guide", "document")
+SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 STATUSES = ("draft", "in_review", "published", "archived")
 REVISION = "knowledge_revision"
 # Top-level keys a payload may hold, per kind (a draft may lack any of them but slug).
@@ -89,6 +91,7 @@ class EntryView:
     created: str
     updated: str
     data: dict[str, Any] = field(default_factory=dict)
+    review_comment: str = ""  # why a reviewer last sent it back, for its editors
 
     def to_public(self) -> dict[str, Any]:
         return {**self.__dict__}
@@ -117,6 +120,8 @@ def check_shape(kind: str, data: Any) -> dict[str, Any]:
     slug = data.get("slug")
     if not isinstance(slug, str) or not slug:
         raise InvalidEntry("slug: required")
+    if not re.fullmatch(SLUG_PATTERN, slug) or len(slug) > 120:
+        raise InvalidEntry("slug: lowercase letters, digits and single hyphens (durian-export)")
     for name in ("effective_from", "effective_until"):
         day = _parse_day(data.get(name), name)
         if day is not None:
@@ -427,7 +432,21 @@ class CurationStore:
             created=entry.created.isoformat(),
             updated=entry.updated.isoformat(),
             data=self._latest_data(s, entry),
+            review_comment=self._review_comment(s, entry),
         )
+
+    def _review_comment(self, s: Session, entry: Entry) -> str:
+        if entry.status != "draft":
+            return ""
+        last = s.scalar(
+            select(Audit)
+            .where(Audit.slug == entry.slug, Audit.action.in_(("reject", "update")))
+            .order_by(Audit.id.desc())
+            .limit(1)
+        )
+        if last is None or last.action != "reject":
+            return ""
+        return str(json.loads(last.detail or "{}").get("comment", ""))
 
     def _save_version(
         self, s: Session, entry: Entry, data: dict[str, Any], actor: str, comment: str = ""

@@ -103,7 +103,7 @@ def make_staff_router(services: Services) -> APIRouter:
         return {**summary(view), "data": view.data}
 
     @router.post("/auth/login")
-    def login(body: Login, response: Response) -> dict[str, Any]:
+    def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
         token = services.accounts.login(body.username, body.password)
         if token is None:
             raise ClientError(401, "wrong username or password", "unauthorized")
@@ -111,7 +111,13 @@ def make_staff_router(services: Services) -> APIRouter:
         assert staff is not None
         max_age = int(services.accounts.session_ttl.total_seconds())
         response.set_cookie(
-            COOKIE, token, max_age=max_age, httponly=True, samesite="strict", path="/"
+            COOKIE,
+            token,
+            max_age=max_age,
+            httponly=True,
+            samesite="strict",
+            path="/",
+            secure=request.url.scheme == "https",
         )
         return {
             "token": token,
@@ -153,7 +159,7 @@ def make_staff_router(services: Services) -> APIRouter:
     @router.get("/entries/{slug}")
     def get(slug: str, _: Staff = editor) -> dict[str, Any]:
         view = services.curation.get(slug)
-        return {**summary(view), "data": view.data}
+        return {**summary(view), "data": view.data, "review_comment": view.review_comment}
 
     @router.put("/entries/{slug}")
     def put(slug: str, body: dict[str, Any], staff: Staff = editor) -> dict[str, Any]:
@@ -195,7 +201,8 @@ def make_staff_router(services: Services) -> APIRouter:
     ) -> dict[str, Any]:
         by_version = {v["version"]: v["data"] for v in services.curation.versions(slug)}
         if a not in by_version or b not in by_version:
-            raise ClientError(404, f"{slug} has no version {a if a not in by_version else b}")
+            missing = a if a not in by_version else b
+            raise ClientError(404, f"{slug} has no version {missing}", "not_found")
 
         def lines(data: dict[str, Any]) -> list[str]:
             return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).splitlines()

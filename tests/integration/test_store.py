@@ -152,3 +152,12 @@ def test_yaml_import_and_export_round_trip_losslessly(store, tmp_path):
     shipped = {(k, d["slug"]): d for k, d, _ in read_items(KB)}
     exported = {(k, d["slug"]): d for k, d, _ in read_items(tmp_path / "out")}
     assert exported == shipped
+
+
+def test_a_reviewers_comment_reaches_the_editor_and_slugs_are_checked(store):
+    store.create("faq", dict(FAQ), "alice")
+    store.submit("durian-inspection", "alice")
+    assert store.reject("durian-inspection", "bob", "cite task 4 in English too").status == "draft"
+    assert store.get("durian-inspection").review_comment == "cite task 4 in English too"
+    with pytest.raises(InvalidEntry, match="slug"):
+        store.create("faq", {**FAQ, "slug": "Bad Slug"}, "alice")
