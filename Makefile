@@ -52,9 +52,11 @@ bench: $(STAMP)
 
 GOLDEN := $(addprefix -q eval/questions/,golden-zh.jsonl golden-en.jsonl traditional.jsonl \
 	golden-guides-zh.jsonl golden-guides-en.jsonl golden-entries.jsonl \
-	out-of-scope-zh.jsonl out-of-scope-en.jsonl dialogues-zh.jsonl dialogues-en.jsonl)
+	out-of-scope-zh.jsonl out-of-scope-en.jsonl out-of-scope-heldout-zh.jsonl \
+	out-of-scope-heldout-en.jsonl dialogues-zh.jsonl dialogues-en.jsonl dialogues2-zh.jsonl \
+	dialogues2-en.jsonl)
 DEV := $(addprefix -q eval/questions/,dev-zh.jsonl dev-en.jsonl dev2.jsonl dev-guides.jsonl \
-	dev-entries.jsonl)
+	dev-entries.jsonl dev-dialogues.jsonl)
 
 eval: $(STAMP)
 	$(BIN)/assistant ingest
@@ -65,7 +67,7 @@ eval: $(STAMP)
 calibrate: $(STAMP)
 	$(BIN)/assistant ingest
 	$(BIN)/assistant scope train -q eval/train/scope-train.jsonl \
-		-q eval/train/scope-train-guides.jsonl $(DEV)
+		-q eval/train/scope-train-guides.jsonl -q eval/train/scope-train-nearmiss.jsonl $(DEV)
 	$(BIN)/assistant eval $(DEV)
 
 scale: $(STAMP)

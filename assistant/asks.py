@@ -62,9 +62,11 @@ ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
         "en": re.compile(r"\bphone\b|\btelephone\b|\bcontact number\b|\bcall\b.*\bnumber\b", re.I),
     },
     "materials": {
-        "zh": re.compile(r"材料|资料|证件|带什么|准备什么|提供什么|提交什么|要带|需要哪些东西"),
+        "zh": re.compile(
+            r"材料|资料|证件|带什么|带啥|准备什么|提供什么|提交什么|交什么|交啥|要带|需要哪些东西"
+        ),
         "en": re.compile(
-            r"\bdocuments?\b|\bmaterials?\b|\bpaperwork\b|\bpapers\b|"
+            r"\bdocuments?\b|\bdocs?\b|\bmaterials?\b|\bpaperwork\b|\bpapers\b|"
             r"\bwhat (do|should|must) (i|we) (bring|submit|provide|prepare)\b",
             re.I,
         ),

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer import decide, pointer_refusal, refusal
+from assistant.answer.llm import REPLACE
+from assistant.answer.manipulation import manipulation
+from assistant.followup import Turn, plan
 from assistant.lang import clean_text, detect_lang, junk_ratio
 from assistant.schema import Answer, Lang
 
@@ -19,39 +23,49 @@ if TYPE_CHECKING:
 
 
 class InvalidQuestionError(ValueError):
-    """The question cannot be asked as given; the message says why, for a person."""
+    """The question cannot be asked as given; the message says why, for a person, and
+    `code` says it for a program (a page shows its own words in its own language)."""
 
-
-# A turn that leans on the previous one ("那外地企业呢?", "And for foreigners?").
-_FOLLOW_UP = re.compile(
-    r"^(那|那么|那如果|还有|另外|如果是|要是|而|并且|同样|也)|[呢吗]\s*[??]?\s*$|"
-    r"^(and|what about|how about|and for|and if|what if|same for|also|then)\b",
-    re.IGNORECASE,
-)
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def validate_question(raw: object, max_chars: int) -> str:
     """Return the cleaned question or raise InvalidQuestionError with a readable reason."""
     if not isinstance(raw, str):
-        raise InvalidQuestionError("the question must be text")
+        raise InvalidQuestionError("the question must be text", "question_not_text")
     if "\x00" in raw or junk_ratio(raw) > 0.1:
         raise InvalidQuestionError(
-            "the question contains binary or control characters; please type it as plain text"
+            "the question contains binary or control characters; please type it as plain text",
+            "question_binary",
         )
     text = clean_text(raw).strip()
     if not text:
-        raise InvalidQuestionError("the question is empty; please type a question")
+        raise InvalidQuestionError(
+            "the question is empty; please type a question", "question_empty"
+        )
     if len(text) > max_chars:
         raise InvalidQuestionError(
             f"the question is {len(text)} characters long; the limit is {max_chars}. "
-            "Please shorten it to the part you need answered."
+            "Please shorten it to the part you need answered.",
+            "question_too_long",
         )
     return re.sub(r"\s+", " ", text)
 
 
-def is_follow_up(question: str) -> bool:
-    short = len(question) <= 12 if detect_lang(question) == "zh" else len(question.split()) <= 5
-    return bool(_FOLLOW_UP.search(question.strip())) or short
+HISTORY_TURNS = 3  # at most this many earlier user turns are ever read for a follow-up
+
+
+def clean_history(history: list[str] | None, max_chars: int) -> list[str]:
+    """Earlier turns as the question itself is cleaned: no control or surrogate characters,
+    no more than a question's length each, and only the last few."""
+    out = []
+    for turn in (history or [])[-HISTORY_TURNS:]:
+        text = re.sub(r"\s+", " ", clean_text(str(turn))).strip()[:max_chars]
+        if text and junk_ratio(text) <= 0.1:
+            out.append(text)
+    return out
 
 
 @dataclass
@@ -73,27 +87,83 @@ class Assistant:
         history: list[str] | None = None,
         top_k: int | None = None,
     ) -> Answer:
-        t0 = time.perf_counter()
-        q = validate_question(question, self.max_chars)
-        lang = lang or detect_lang(q)
-        query = q
-        if history and is_follow_up(q):
-            # Without an LLM to rewrite the question, carry the previous topic into retrieval.
-            query = f"{history[-1]} {q}"
-        retrieval = self.searcher.search(query, lang=lang, k=top_k or self.top_k)
-        retrieval.query = q
-        threshold = self.thresholds[lang]
-        answer = self._compose(q, lang, retrieval, threshold)
-        answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000.0
+        """Answer `question`; `lang` only chooses the answer's language, never the scope."""
+        answer: Answer | None = None
+        for event, value in self.stream(question, lang, history, top_k):
+            if event == "done":
+                answer = value
+        assert answer is not None
         return answer
 
-    def _compose(self, q: str, lang: Lang, retrieval: Retrieval, threshold: float) -> Answer:
-        decision = decide(q, retrieval, threshold, self.scope)
-        if decision.action == "refuse":
-            return refusal(retrieval, self.contacts)
-        if decision.action == "handoff":
-            return pointer_refusal(retrieval, decision.missing, self.contacts)
-        return self.composer.compose(retrieval, decision.asks)
+    def stream(
+        self,
+        question: object,
+        lang: Lang | None = None,
+        history: list[str] | None = None,
+        top_k: int | None = None,
+    ) -> Iterator[tuple[str, Any]]:
+        """("delta", text) as each part of the answer is ready, then ("done", Answer).
+
+        A bad question raises InvalidQuestionError before anything is yielded.
+        """
+        t0 = time.perf_counter()
+        q = validate_question(question, self.max_chars)
+        asked_in = detect_lang(q)
+        k = top_k or self.top_k
+        retrieval, context = self._retrieve(q, asked_in, clean_history(history, self.max_chars), k)
+        decision = decide(q, retrieval, self.thresholds[asked_in], self.scope, context)
+        retrieval.query = q
+        retrieval.lang = lang or asked_in
+        if decision.action == "answer":
+            answer = None
+            for part in self.composer.stream(retrieval, decision.asks):
+                if isinstance(part, Answer):
+                    answer = part
+                elif part == REPLACE:
+                    yield "replace", ""  # the model's text failed its checks: start over
+                else:
+                    yield "delta", part
+            assert answer is not None
+        else:
+            if decision.action == "refuse":
+                answer = refusal(retrieval, self.contacts)
+            else:
+                answer = pointer_refusal(retrieval, decision.missing, self.contacts)
+            for line in answer.answer.splitlines(keepends=True):
+                yield "delta", line
+        answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000.0
+        yield "done", answer
+
+    def _retrieve(self, q: str, lang: Lang, history: list[str], k: int) -> tuple[Retrieval, str]:
+        """The retrieval to answer from, and the earlier question it leans on (if any)."""
+        places = self.scope.places if self.scope else None
+        # Earlier turns that tried to re-task the assistant give a follow-up no context.
+        history = [h for h in history if not manipulation(h)]
+        turn = plan(
+            q,
+            history,
+            self.searcher.index.known_share,
+            lambda text: places is not None and places.flags(text)[0] > 0,
+        )
+        if turn is not None and turn.certain:
+            return self._with_context(q, lang, turn, k), turn.context
+        alone = self.searcher.search(q, lang=lang, k=k)
+        if turn is None:
+            return alone, ""
+        if decide(q, alone, self.thresholds[lang], self.scope).action != "refuse":
+            return alone, ""  # complete on its own: the conversation does not steer it
+        combined = self._with_context(q, lang, turn, k)
+        if decide(q, combined, self.thresholds[lang], self.scope, turn.context).action != "refuse":
+            return combined, turn.context
+        return alone, ""
+
+    def _with_context(self, q: str, lang: Lang, turn: Turn, k: int) -> Retrieval:
+        # The earlier question carries the topic; the follow-up adds its own words only
+        # (its asking words, "要多久?", choose the answer's part, not the unit).
+        retrieval = self.searcher.search(f"{turn.context} {turn.focus}".strip(), lang=lang, k=k)
+        if turn.focus:
+            self.searcher.refocus(retrieval, turn.focus)
+        return retrieval
 
 
 @dataclass

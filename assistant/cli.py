@@ -170,7 +170,32 @@ def serve(
         f"One-Window Assistant is running: open http://{shown}:{port}/ "
         f"(API docs: http://{shown}:{port}/docs). Ctrl-C stops it."
     )
-    uvicorn.run(app_, host=host, port=port, log_level="warning")
+    configure_logs(settings.log_dir or settings.data_dir / "logs")
+    # SIGTERM: stop accepting, let answers in flight finish, and exit within 10 s.
+    uvicorn.run(
+        app_,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,  # ours is structured and carries no question text
+        timeout_graceful_shutdown=8,
+    )
+
+
+def configure_logs(folder: Path) -> None:
+    """The access log as JSON lines, rotated (5 MB x 5), private to the owner."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "access.log"
+    handler = RotatingFileHandler(path, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access = logging.getLogger("assistant.access")
+    access.setLevel(logging.INFO)
+    access.addHandler(handler)
+    access.propagate = False
+    path.chmod(0o600)
 
 
 @app.command("eval")
@@ -312,3 +337,39 @@ def reindex(
         out.print(line, highlight=False)
     if not report.ok:
         raise typer.Exit(RUNTIME_ERROR)
+
+
+@app.command()
+def purge(
+    days: Annotated[
+        int | None, typer.Option(help="keep this many days (default: the setting)")
+    ] = None,
+) -> None:
+    """Delete feedback and unanswered questions older than the retention period."""
+    services = _services()
+    keep = days if days is not None else services.settings.retention_days
+    if keep < 0:
+        fail("days must be 0 or more", USAGE_ERROR)
+    gone = services.feedback.purge(keep) + services.queue.purge(keep)
+    out.print(f"purged {gone} rows older than {keep} days")
+
+
+@app.command("eval-attacks")
+def eval_attacks(
+    bank: Annotated[Path, typer.Option("--bank", help="JSONL of attempts")] = Path(
+        "eval/attacks/injection-bank.jsonl"
+    ),
+) -> None:
+    """Run the injection bank through the chat API; report how many attempts succeed."""
+    from assistant.evaluation.attacks import run_attacks
+
+    services = _services()
+    report = run_attacks(services, bank)
+    out.print(
+        f"{len(report.successes)} of {report.total} attempts succeeded ({report.rate:.1%}); "
+        "target <= 2%"
+    )
+    for cat, n in sorted(report.tried.items()):
+        out.print(f"  {cat}: {report.by_category.get(cat, 0)} of {n}")
+    for s in report.successes:
+        out.print(f"  {s['id']} ({s['why']}): {s['reply'][:120]}", markup=False, highlight=False)

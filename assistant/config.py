@@ -24,6 +24,8 @@ class Settings(BaseSettings):
         default="", description="local model path for sentence-transformers mode"
     )
     embedding_batch_size: int = 32
+    # Concurrent questions' embeddings are computed together (see BatchedQueries).
+    batch_queries: bool = True
 
     chroma_host: str = Field(default="", description="set to use a Chroma server")
     chroma_port: int = 8000
@@ -44,6 +46,14 @@ class Settings(BaseSettings):
     port: int = 7860
 
     max_question_chars: int = 2000
+    # Bounds on one request's work (issue: one request must not stall everyone).
+    max_body_bytes: int = 256 * 1024  # any JSON body; enforced before it is parsed
+    max_upload_bytes: int = 6 * 1024 * 1024  # a staff upload (the parser caps files at 5 MB)
+    max_conversation_chars: int = 20000  # all messages of one chat request together
+    rate_limit_per_minute: int = 120  # answers per client address; 0 turns it off
+    max_answers_in_flight: int = 64  # beyond this the server says 503 + Retry-After
+    log_dir: Path | None = None  # access log (JSON lines, rotated); default data_dir/logs
+    retention_days: int = 180  # feedback and unanswered questions are purged after this
     top_k: int = 5
     candidates: int = 40
     # Below these relevances the assistant refuses instead of guessing. Calibrated on

@@ -101,6 +101,7 @@ class Citation(BaseModel):
     ref: str
     kind: DocKind = "plan"
     title: str
+    label: str = ""  # how people see it: "Task 22 · Optimize electricity services"
     score: float
     snippet: str
     lang: Lang = "zh"  # language of the snippet
@@ -115,6 +116,7 @@ class Citation(BaseModel):
             "ref": self.ref,
             "kind": self.kind,
             "title": self.title,
+            "label": self.label or self.title,
             "score": round(self.score, 4),
             "snippet": self.snippet,
             "sentence_ids": self.sentence_ids,

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from assistant.knowledge.queue import Queue
     from assistant.knowledge.store import CurationStore
     from assistant.knowledge.sync import KnowledgeSync
+    from assistant.privacy import Redactor
 
 log = logging.getLogger(__name__)
 # Parts rebuilt when the index changes (a new build, or published knowledge).
@@ -120,7 +121,7 @@ class Services:
     def feedback(self) -> FeedbackStore:
         from assistant.knowledge.feedback import FeedbackStore
 
-        return FeedbackStore(self.db)
+        return FeedbackStore(self.db, self.redactor.redact)
 
     @cached_property
     def curation(self) -> CurationStore:
@@ -139,26 +140,62 @@ class Services:
     def queue(self) -> Queue:
         from assistant.knowledge.queue import Queue
 
-        return Queue(self.db, self.embeddings.embed_query_array)
+        return Queue(self.db, self.embeddings.embed_query_array, self.redactor.redact)
+
+    @cached_property
+    def redactor(self) -> Redactor:
+        """Personal data out of what is stored; contacts the knowledge base publishes stay."""
+        from assistant.ingest.corpus import load_corpus
+        from assistant.privacy import Redactor, public_contacts
+
+        units = load_corpus(self.settings.kb_dir).units
+        texts = [u.text for u in units] + [s.en for u in units for s in u.sentences]
+        return Redactor(public_contacts(texts))
 
     @cached_property
     def knowledge_sync(self) -> KnowledgeSync:
+        from assistant.knowledge.seeding import seed_if_empty
         from assistant.knowledge.sync import KnowledgeSync
 
+        # An empty store means "not set up yet", never "nothing is published": seed it
+        # from the shipped files before the index is brought in step with it.
+        seed_if_empty(self.curation, self.settings.kb_dir)
         return KnowledgeSync(self.curation, lambda: self.index, self.swap_index, self.embeddings)
 
     def sync_knowledge(self, force: bool = False) -> Any:
-        """Bring the index up to the published knowledge (cheap when nothing changed)."""
+        """Serve the current build (a new one an ingest made elsewhere, once it verifies)
+        and bring it up to the published knowledge; cheap when nothing changed."""
         try:
+            self._follow_current_build()
             sync = self.knowledge_sync
             return sync.sync() if force else sync.maybe_sync()
         except IndexNotReadyError:
             return None
 
+    def _follow_current_build(self) -> None:
+        from assistant.index.store import current_build, release_build
+
+        index = self.__dict__.get("index")
+        latest = current_build(self.settings.index_dir)
+        if index is None or latest is None or latest == index.root:
+            return
+        try:
+            fresh = open_index(self.settings, self.embeddings)
+        except IndexNotReadyError as exc:  # keep serving the last good build
+            log.error("not switching to the new build %s: %s", latest.name, exc)
+            return
+        old = index.root
+        self.swap_index(fresh)
+        self.__dict__.pop("knowledge_sync", None)
+        release_build(old)
+
     def warm_up(self) -> None:
-        """Open the index, catch up with the store and load what the first question needs
-        (jieba, OpenCC, the model), so nobody waits for it."""
-        _ = self.index
+        """Open the index, clear builds an interrupted ingest left, catch up with the store
+        and load what the first question needs (jieba, OpenCC, the model)."""
+        from assistant.index.build import prune
+
+        index = self.index
+        prune(self.settings, keep=index.root.name)
         self.sync_knowledge(force=True)
         self.assistant.ask("营商环境")
 
@@ -184,7 +221,16 @@ class Services:
         from assistant.knowledge.seeding import seed_if_empty
         from assistant.knowledge.sync import live_units
 
+        from assistant.index.store import release_build
+        from assistant.ingest.corpus import load_corpus
+
+        # The shipped files are checked every time (a bad file fails ingest, naming the
+        # file and field), though after the first import the store is what is indexed.
+        load_corpus(self.settings.kb_dir)
         seed_if_empty(self.curation, self.settings.kb_dir)
+        serving = self.__dict__.get("index")
+        if serving is not None:
+            release_build(serving.root)  # this process stops serving it: it may be pruned
         kwargs: dict[str, Any] = {"progress": progress} if progress else {}
         report = ingest(
             self.settings,

@@ -1,8 +1,15 @@
-"""Load check (a script, not a gate): N concurrent chat clients on loopback for S seconds.
+"""Load benchmark (a script, not a gate): today's code and a baseline, side by side, in one run.
 
-Starts `assistant serve` on a free loopback port (or uses --url), then every client posts
-dev-set questions to /api/v1/chat in a loop. Bounded in time and in requests; reports
-p50/p95 latency, throughput and errors.
+For each code version (this checkout, and with --baseline REF a git worktree of REF) it
+builds an index in its own data directory (sharing the embedding cache), starts
+`assistant serve` on a loopback port and measures:
+
+  closed   N clients asking back to back for S seconds: throughput, p50, p95
+  think    N users with a 2-second think time: p95
+  heavy    10 normal users with a 2-second think time, alone and then with two clients
+           sending maximum-size requests back to back: normal users' p95 and the ratio
+
+Timings vary from run to run on this machine; compare the versions within one run.
 """
 
 from __future__ import annotations
@@ -10,10 +17,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +31,7 @@ import httpx
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_REQUESTS = 100_000
+THINK_S = 2.0
 
 
 def free_port() -> int:
@@ -30,77 +40,159 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def client(
-    url: str, questions: list[str], stop_at: float, out: list, errors: list, seed: int
-) -> None:
-    rng = random.Random(seed)
-    async with httpx.AsyncClient(timeout=30) as http:
-        while time.perf_counter() < stop_at and len(out) + len(errors) < MAX_REQUESTS:
-            q = rng.choice(questions)
-            t = time.perf_counter()
-            try:
-                r = await http.post(
-                    f"{url}/api/v1/chat", json={"messages": [{"role": "user", "content": q}]}
-                )
-                if r.status_code == 200:
-                    out.append((time.perf_counter() - t) * 1000)
-                else:
-                    errors.append(f"HTTP {r.status_code}")
-            except httpx.HTTPError as exc:
-                errors.append(type(exc).__name__)
-
-
-async def run(url: str, clients: int, seconds: float) -> None:
-    questions = [
+def questions() -> list[str]:
+    return [
         json.loads(line)["q"]
         for name in ("dev-zh.jsonl", "dev-en.jsonl")
         for line in (ROOT / "eval" / "questions" / name).read_text().splitlines()
         if line.strip()
     ]
+
+
+def heavy_body() -> dict:
+    """The largest request the server accepts: a full conversation of long turns."""
+    turn = "海口营商环境政策与企业服务" * 140  # 1,960 characters
+    return {"messages": [{"role": "user", "content": turn}] * 10}
+
+
+async def worker(
+    url: str, qs: list[str], stop_at: float, out: list, errors: list, seed: int, think: float
+) -> None:
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(timeout=60) as http:
+        if think:
+            await asyncio.sleep(rng.random() * think)  # users arrive spread out
+        while time.perf_counter() < stop_at:
+            q = rng.choice(qs)
+            t = time.perf_counter()
+            try:
+                r = await http.post(
+                    f"{url}/api/v1/chat", json={"messages": [{"role": "user", "content": q}]}
+                )
+                (out if r.status_code == 200 else errors).append(
+                    (time.perf_counter() - t) * 1000 if r.status_code == 200 else r.status_code
+                )
+            except httpx.HTTPError as exc:
+                errors.append(type(exc).__name__)
+            if think:
+                await asyncio.sleep(think)
+
+
+async def heavy(url: str, stop_at: float) -> None:
+    async with httpx.AsyncClient(timeout=120) as http:
+        while time.perf_counter() < stop_at:
+            try:
+                await http.post(f"{url}/api/v1/chat", json=heavy_body())
+            except httpx.HTTPError:
+                await asyncio.sleep(0.1)
+
+
+async def scenario(url: str, clients: int, seconds: float, think: float, heavies: int) -> dict:
+    qs = questions()
     lat: list[float] = []
-    errors: list[str] = []
+    errors: list = []
     stop_at = time.perf_counter() + seconds
     t0 = time.perf_counter()
-    await asyncio.gather(*(client(url, questions, stop_at, lat, errors, i) for i in range(clients)))
+    tasks = [worker(url, qs, stop_at, lat, errors, i, think) for i in range(clients)]
+    tasks += [heavy(url, stop_at) for _ in range(heavies)]
+    await asyncio.gather(*tasks)
     wall = time.perf_counter() - t0
-    print(
-        f"{clients} clients x {seconds:.0f} s on {url}: {len(lat)} answers, "
-        f"{len(errors)} errors ({sorted(set(errors)) or 'none'}), {len(lat) / wall:.1f} req/s; "
-        f"latency p50 {np.percentile(lat, 50):.0f} ms, p95 {np.percentile(lat, 95):.0f} ms, "
-        f"max {max(lat):.0f} ms"
+    return {
+        "answers": len(lat),
+        "errors": len(errors),
+        "rps": len(lat) / wall,
+        "p50": float(np.percentile(lat, 50)) if lat else float("nan"),
+        "p95": float(np.percentile(lat, 95)) if lat else float("nan"),
+    }
+
+
+def start(code: Path, data: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(code),
+        "ASSISTANT_DATA_DIR": str(data),
+        "ASSISTANT_KB_DIR": str(code / "knowledge_base"),
+        "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0",  # every client here shares one address
+        **env_extra,
+    }
+    py = sys.executable
+    subprocess.run([py, "-m", "assistant", "ingest"], cwd=code, env=env, check=True,
+                   capture_output=True)
+    port = free_port()
+    proc = subprocess.Popen(
+        [py, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=code,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
     )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code in (200, 503):
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError(f"{code} did not start")
+
+
+def measure(name: str, code: Path, cache: Path, args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"load-{name}-") as tmp:
+        data = Path(tmp)
+        (data / "cache").mkdir()
+        if cache.exists():
+            shutil.copy(cache, data / "cache" / "embeddings.sqlite")
+        proc, url = start(code, data, {})
+        try:
+            asyncio.run(scenario(url, 4, 5, 0, 0))  # warm-up
+            out = {
+                "closed": asyncio.run(scenario(url, args.clients, args.seconds, 0, 0)),
+                "think": asyncio.run(scenario(url, args.clients, args.seconds, THINK_S, 0)),
+                "normal": asyncio.run(scenario(url, 10, args.seconds, THINK_S, 0)),
+                "heavy": asyncio.run(scenario(url, 10, args.seconds, THINK_S, 2)),
+            }
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--url", default="")
     ap.add_argument("--clients", type=int, default=50)
-    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--baseline", default="", help="a git ref to measure beside this checkout")
     args = ap.parse_args()
-    proc = None
-    url = args.url
-    if not url:
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        exe = str(Path(sys.executable).with_name("assistant"))
-        proc = subprocess.Popen(
-            [exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
+    cache = ROOT / "data" / "cache" / "embeddings.sqlite"
+    results = {"this checkout": measure("current", ROOT, cache, args)}
+    if args.baseline:
+        worktree = Path(tempfile.mkdtemp(prefix="load-baseline-")) / "code"
+        subprocess.run(["git", "worktree", "add", "--detach", str(worktree), args.baseline],
+                       cwd=ROOT, check=True, capture_output=True)
+        try:
+            results[f"baseline {args.baseline}"] = measure("baseline", worktree, cache, args)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT,
+                           capture_output=True)
+    print(f"{args.clients} clients, {args.seconds:.0f} s per scenario, on this machine")
+    print("| code | closed loop req/s | p50 | p95 | 2 s think p95 | normal p95 | "
+          "normal p95 with 2 heavy | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        ratio = r["heavy"]["p95"] / r["normal"]["p95"]
+        print(
+            f"| {name} | {r['closed']['rps']:.1f} | {r['closed']['p50']:.0f} ms | "
+            f"{r['closed']['p95']:.0f} ms | {r['think']['p95']:.0f} ms | "
+            f"{r['normal']['p95']:.0f} ms | {r['heavy']['p95']:.0f} ms | {ratio:.2f} |"
         )
-        for _ in range(180):
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-    try:
-        asyncio.run(run(url, args.clients, args.seconds))
-    finally:
-        if proc:
-            proc.terminate()
-            proc.wait(timeout=10)
+        errs = {k: v["errors"] for k, v in r.items() if v["errors"]}
+        if errs:
+            print(f"  {name}: non-200 answers {errs}")
+    if len(results) == 2:
+        cur, base = results.values()
+        print(f"throughput, closed loop: {cur['closed']['rps'] / base['closed']['rps']:.2f}x the baseline")
 
 
 if __name__ == "__main__":

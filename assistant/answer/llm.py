@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from assistant.answer.extractive import Composer, cited_hits
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from assistant.retrieve import Retrieval
 
 log = logging.getLogger(__name__)
+REPLACE = "\x00replace\x00"  # streamed: drop the text so far, the answer starts again
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -56,19 +58,44 @@ class LLMComposer:
         self.fallback = fallback
 
     def compose(self, retrieval: Retrieval, asks: list[str]) -> Answer:
+        *_, answer = self.stream(retrieval, asks)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def stream(self, retrieval: Retrieval, asks: list[str]) -> Iterator[str | Answer]:
+        """The model's tokens as they come. Checked at the end: an answer whose markers do
+        not point at a supplied document is replaced by the extractive one (REPLACE first
+        tells a streaming client to discard what it showed)."""
         lang = retrieval.lang
         hits = cited_hits(retrieval)
         prompt = load_prompt("answer", lang).format(
             context=format_docs(hits, lang), question=retrieval.query
         )
+        parts: list[str] = []
         try:
-            text = str(self.model.invoke(prompt).content).strip()
+            for chunk in self.model.stream(prompt):
+                token = str(chunk.content)
+                if token:
+                    parts.append(token)
+                    yield token
         except Exception as exc:  # the endpoint is the operator's; never fail the user for it
             log.warning("chat model failed (%s); answering extractively", type(exc).__name__)
-            return self.fallback.compose(retrieval, asks)
+            yield from self._fallback(retrieval, asks, parts)
+            return
+        text = "".join(parts).strip()
         markers = {int(m) for m in _MARKER.findall(text)}
         if not text or not markers or not markers <= set(range(1, len(hits) + 1)):
             log.warning("chat model answer lacks valid citation markers; answering extractively")
-            return self.fallback.compose(retrieval, asks)
+            yield from self._fallback(retrieval, asks, parts)
+            return
         citations = [make_citation(h, n, lang) for n, h in enumerate(hits, start=1)]
-        return build_answer(retrieval, text, refused=False, citations=citations)
+        answer = build_answer(retrieval, text, refused=False, citations=citations)
+        yield "\n" + answer.notice
+        yield answer
+
+    def _fallback(
+        self, retrieval: Retrieval, asks: list[str], shown: list[str]
+    ) -> Iterator[str | Answer]:
+        if shown:
+            yield REPLACE
+        yield from self.fallback.stream(retrieval, asks)

@@ -6,27 +6,17 @@ retrieved and what the question asks for, never on which composer writes the ans
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from assistant.answer.manipulation import manipulation
 from assistant.asks import SPECIFICS, asked
 from assistant.documents import kind_of
+from assistant.lang import detect_lang
 from assistant.retrieve import Retrieval
 
 if TYPE_CHECKING:
     from assistant.answer.scope import Scope
-
-# Attempts to re-task the assistant. Such a question is answered only when retrieval is
-# clearly sure of it (an extra margin over the threshold); a bare attempt is refused.
-INJECTION = re.compile(
-    r"(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+)*"
-    r"(instructions?|prompts?|rules?)|system\s+prompt|jailbreak|developer\s+mode|"
-    r"忽略(之前|以上|上面|前面|所有)?的?(指令|指示|提示|规则)|系统提示词?|提示词|越狱",
-    re.IGNORECASE,
-)
-# The extra certainty an injection attempt needs (relevance, or probability of scope).
-INJECTION_MARGIN = 0.05
 
 
 @dataclass
@@ -36,22 +26,36 @@ class Decision:
     missing: list[str] = field(default_factory=list)  # asked-for specifics the unit lacks
 
 
-def in_scope(question: str, retrieval: Retrieval, threshold: float, scope: Scope | None) -> bool:
+def in_scope(
+    question: str,
+    retrieval: Retrieval,
+    threshold: float,
+    scope: Scope | None,
+    context: str = "",
+) -> bool:
     """The scope classifier when one is shipped for this embedding model; otherwise the
-    calibrated relevance threshold. An injection attempt needs a clear margin either way."""
+    calibrated relevance threshold."""
     if not retrieval.hits:
         return False
-    margin = INJECTION_MARGIN if INJECTION.search(question) else 0.0
     if scope is not None:
-        return scope.p_in_scope(question, retrieval) >= scope.model.cut(question) + margin
-    return retrieval.relevance >= threshold + margin
+        return scope.p_in_scope(question, retrieval, context) >= scope.model.cut(question)
+    return retrieval.relevance >= threshold
 
 
 def decide(
-    question: str, retrieval: Retrieval, threshold: float, scope: Scope | None = None
+    question: str,
+    retrieval: Retrieval,
+    threshold: float,
+    scope: Scope | None = None,
+    context: str = "",
 ) -> Decision:
-    asks = asked(question, retrieval.lang)
-    if not in_scope(question, retrieval, threshold, scope):
+    """`context`: the earlier question a follow-up leans on; the scope is judged on both,
+    and a follow-up that asks for nothing of its own ("那外地企业呢?") asks what it did."""
+    lang = detect_lang(question)
+    asks = asked(question, lang) or (asked(context, detect_lang(context)) if context else [])
+    # An attempt to buy an answer (override, role-play, internals, encoded, harm) is
+    # refused whatever retrieval found.
+    if manipulation(question) or not in_scope(question, retrieval, threshold, scope, context):
         return Decision("refuse", asks)
     best = retrieval.hits[0].unit
     missing = kind_of(best).missing(best, asks, retrieval.lang)

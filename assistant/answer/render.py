@@ -9,7 +9,7 @@ from assistant.documents import kind_of
 from assistant.documents.base import Quoted
 from assistant.documents.handoff import GO_TO_PEOPLE, Contacts
 from assistant.retrieve import Retrieval
-from assistant.schema import Answer, Citation, Hit, Lang
+from assistant.schema import Answer, Citation, Hit, Lang, Unit
 
 NOTICE = {
     "zh": "(本回答由AI根据官方文件和办事指南自动摘录生成,仅供参考,请以官方发布的文件为准。)",
@@ -99,6 +99,7 @@ def make_citation(hit: Hit, n: int, lang: Lang, quoted: Quoted | None = None) ->
         ref=unit.ref,
         kind=unit.kind,
         title=unit.title_for(lang),
+        label=display_label(unit, lang),
         score=hit.score,
         snippet=snippet,
         lang=lang if lang in unit.langs else "zh",
@@ -113,3 +114,19 @@ def make_citation(hit: Hit, n: int, lang: Lang, quoted: Quoted | None = None) ->
 def _first_text(hit: Hit, lang: Lang) -> str:
     chunks = hit.chunks_in(lang) or hit.chunks_in("zh")
     return chunks[0][0].text if chunks else hit.unit.text[:120]
+
+
+KIND_NAMES = {
+    "guide": {"zh": "办事指南", "en": "Service guide"},
+    "entry": {"zh": "常见问答", "en": "FAQ"},
+    "document": {"zh": "文件", "en": "Document"},
+    "plan": {"zh": "行动方案", "en": "Action plan"},
+}
+
+
+def display_label(unit: Unit, lang: Lang) -> str:
+    """A source as people read it: 第22项 · 优化用电服务 / Service guide · Starting a company."""
+    title = unit.title_for(lang)
+    if unit.kind == "plan" and unit.part == "task":
+        return f"第{unit.number}项 · {title}" if lang == "zh" else f"Task {unit.number} · {title}"
+    return f"{KIND_NAMES[unit.kind][lang]} · {title}"

@@ -66,8 +66,17 @@ class Places:
         return float(other), float(home)
 
 
-def features(question: str, retrieval: Retrieval, vector: np.ndarray, places: Places) -> np.ndarray:
-    """One row: vector, retrieval evidence, language, place flags (the order is the model's)."""
+def features(
+    question: str,
+    retrieval: Retrieval,
+    vector: np.ndarray,
+    places: Places,
+    context: str = "",
+) -> np.ndarray:
+    """One row: vector, retrieval evidence, language, place flags (the order is the model's).
+
+    `context`: for a follow-up, the earlier question; "Haikou" there does not make a
+    follow-up about Shenzhen a Haikou question, so places are read from the question."""
     hits = retrieval.hits
     best = hits[0] if hits else None
     second = hits[1].dense if len(hits) > 1 else 0.0
@@ -79,7 +88,10 @@ def features(question: str, retrieval: Retrieval, vector: np.ndarray, places: Pl
         (best.dense - second) if best else 0.0,
     ]
     lang = 1.0 if detect_lang(question) == "en" else 0.0
-    return np.concatenate([vector, evidence, [lang], places.flags(question)]).astype(np.float32)
+    other, home = places.flags(question)
+    if context and not other:
+        home = max(home, places.flags(context)[1])
+    return np.concatenate([vector, evidence, [lang], [other, home]]).astype(np.float32)
 
 
 @dataclass
@@ -132,10 +144,11 @@ class Scope:
     model: ScopeModel
     places: Places
 
-    def p_in_scope(self, question: str, retrieval: Retrieval) -> float:
+    def p_in_scope(self, question: str, retrieval: Retrieval, context: str = "") -> float:
         if retrieval.vector is None:
             return 0.0
-        return self.model.p_in_scope(features(question, retrieval, retrieval.vector, self.places))
+        row = features(question, retrieval, retrieval.vector, self.places, context)
+        return self.model.p_in_scope(row)
 
 
 def file_sha(path: Path) -> str:

@@ -36,6 +36,7 @@ class Feedback(Base):
     refs: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of cited refs
     comment: Mapped[str] = mapped_column(Text, default="")
     channel: Mapped[str] = mapped_column(String(16), default="api")  # api | web
+    answer_id: Mapped[str] = mapped_column(String(64), default="")  # the answer it rates
 
 
 class User(Base):

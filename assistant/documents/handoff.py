@@ -56,6 +56,10 @@ class Contacts:
                     out[lang].append(f"{labels[name][lang]}{sep}{s.text(lang)}")
         return cls(out, HOTLINE_GUIDE if out["zh"] else "")
 
+    def to_public(self, lang: Lang) -> dict[str, object]:
+        """The hand-off as a page shows it: the hotline as a tel: link, the hall's lines."""
+        return {"hotline": "12345", "tel": "tel:12345", "hall": self.lines[lang], "ref": self.ref}
+
     def text(self, lang: Lang) -> str:
         if not self.lines[lang]:
             return ""

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from assistant.evaluation.metrics import METRICS, Record, best_threshold, by_kind, summarize
+from assistant.evaluation.metrics import (
+    METRICS,
+    Record,
+    best_threshold,
+    by_kind,
+    scope_confusion,
+    summarize,
+)
 from assistant.evaluation.questions import load_questions
 from assistant.evaluation.runner import run_baseline, run_ours
 
@@ -64,6 +71,10 @@ def evaluate(services: Services, paths: list[Path], baseline: bool = False) -> d
         "warnings": loaded.warnings,
         "ours": by_lang(ours, known),
         "ours_by_kind": kinds_by_lang(ours),
+        "scope_confusion": {
+            lang: scope_confusion([r for r in ours if lang == "all" or r.lang == lang])
+            for lang in ("all", "zh", "en")
+        },
         "records": {"ours": [r.__dict__ for r in ours]},
     }
     if baseline:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,7 @@ class Record:
     answer: str = ""  # the answer text, without the source list
     kind: str = ""  # kind of the first gold ref: plan, guide or entry
     handoff: bool = False  # refused to state a specific the cited unit lacks, citing it
+    category: str = ""  # the question's category (out-of-scope kind, dialogue type)
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -205,3 +207,19 @@ def by_kind(recs: list[Record]) -> dict[str, dict[str, float]]:
                 "false_refusal_rate": sum(1 for r in sub if falsely_refused(r)) / len(sub),
             }
     return out
+
+
+def scope_confusion(recs: list[Record]) -> dict[str, Any]:
+    """Should-answer / should-refuse against answered / refused (a hand-off citing the right
+    unit counts as answered), and the share refused per out-of-scope category."""
+    matrix = {
+        "answerable_answered": sum(1 for r in recs if r.gold and not falsely_refused(r)),
+        "answerable_refused": sum(1 for r in recs if falsely_refused(r)),
+        "out_of_scope_refused": sum(1 for r in recs if not r.gold and r.refused),
+        "out_of_scope_answered": sum(1 for r in recs if not r.gold and not r.refused),
+    }
+    categories: dict[str, dict[str, float]] = {}
+    for cat in sorted({r.category for r in recs if not r.gold and r.category}):
+        sub = [r for r in recs if not r.gold and r.category == cat]
+        categories[cat] = {"n": len(sub), "refused": sum(r.refused for r in sub) / len(sub)}
+    return {"matrix": matrix, "out_of_scope_by_category": categories}

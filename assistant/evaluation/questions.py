@@ -16,6 +16,7 @@ class Question:
     turns: list[str]  # one turn for a plain question; the last turn is scored
     gold: list[str]
     source: str = ""  # file stem, e.g. golden-zh
+    category: str = ""  # for out-of-scope sets: other-place, personal, chitchat, near-miss…
 
     @property
     def q(self) -> str:
@@ -51,7 +52,12 @@ def _parse(line: str, source: str) -> Question:
     if not isinstance(gold, list) or not all(isinstance(g, str) for g in gold):
         raise ValueError("gold must be a list of refs")
     return Question(
-        id=str(obj["id"]), lang=obj["lang"], turns=list(turns), gold=gold, source=source
+        id=str(obj["id"]),
+        lang=obj["lang"],
+        turns=list(turns),
+        gold=gold,
+        source=source,
+        category=str(obj.get("category") or obj.get("type") or ""),
     )
 
 

@@ -162,6 +162,26 @@ def write_report(result: dict[str, Any], path: Path) -> None:
             f"this set would be {_f(cal['best_threshold'])} (balanced accuracy "
             f"{_f(cal['balanced_accuracy'])})."
         )
+    lines += ["", "## Scope decision: confusion matrix", ""]
+    lines += [
+        "| lang | answerable, answered | answerable, refused | out of scope, refused | "
+        "out of scope, answered | out-of-scope refused | false refusals |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for lang, conf in result.get("scope_confusion", {}).items():
+        m = conf["matrix"]
+        oos = m["out_of_scope_refused"] + m["out_of_scope_answered"]
+        ans = m["answerable_answered"] + m["answerable_refused"]
+        lines.append(
+            f"| {lang} | {m['answerable_answered']} | {m['answerable_refused']} | "
+            f"{m['out_of_scope_refused']} | {m['out_of_scope_answered']} | "
+            f"{_f(m['out_of_scope_refused'] / oos if oos else None)} | "
+            f"{_f(m['answerable_refused'] / ans if ans else None)} |"
+        )
+    cats = result.get("scope_confusion", {}).get("all", {}).get("out_of_scope_by_category", {})
+    if cats:
+        lines += ["", "Out-of-scope questions refused, by category (all languages):", ""]
+        lines += [f"- {cat}: {_f(v['refused'])} of {v['n']:.0f}" for cat, v in cats.items()]
     lines += ["", "## Charts", ""] + [f"![{c}]({c})" for c in charts]
     misses = _misses(result["records"]["ours"])
     if misses:

@@ -58,6 +58,7 @@ def run_ours(
             kind=kind_of_ref(q.gold),
             refused=answer.refused,
             handoff=answer.handoff,
+            category=q.category,
             answer_lang=answer.lang,
             cited=[c.ref for c in answer.citations],
             relevance=answer.relevance,

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.index.store import Index, chunk_tokens, read_tables, write_tables
+from assistant.index.build import write_tables
+from assistant.index.store import Index, chunk_tokens, read_tables
 from assistant.ingest.chunking import chunk_unit
 
 if TYPE_CHECKING:

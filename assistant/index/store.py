@@ -6,13 +6,10 @@ rename of CURRENT), so an interrupted ingest leaves the previous index usable.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import math
-import os
-import shutil
-import time
-import uuid
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +27,8 @@ if TYPE_CHECKING:
     from assistant.providers.vectorstore import VectorStore
 
 # 2: units of every kind with aligned bilingual sentences; chunks per language.
-FORMAT_VERSION = 2
+# 3: vectors stored under content-hashed ids; tables in generations named by the manifest.
+FORMAT_VERSION = 3
 
 
 class IndexNotReadyError(RuntimeError):
@@ -43,6 +41,13 @@ class IndexMissingError(IndexNotReadyError):
 
 class IndexMismatchError(IndexNotReadyError):
     pass
+
+
+class IndexCorruptError(IndexNotReadyError):
+    """A build's files do not match the checksums its manifest recorded."""
+
+
+REPAIR = "rebuild it with `assistant ingest --rebuild` (the embedding cache makes it quick)"
 
 
 Progress = Callable[[str, int, int], None]
@@ -107,6 +112,7 @@ class Index:
             self._by_ref.setdefault(c.ref, []).append(c)
         self._vectors: dict[str, np.ndarray] = {}
         self._tokens: dict[str, list[str]] = dict(lexical.tokens)
+        self._text: str | None = None
 
     def chunks_of(self, ref: str) -> list[Chunk]:
         return self._by_ref.get(ref, [])
@@ -144,6 +150,31 @@ class Index:
             if vid in self.chunk_by_vector_id
         ]
 
+    def verify(self) -> list[str]:
+        """Problems with this build on disk (files against checksums; the manifest still
+        current), for health checks; empty when all is well."""
+        problems = verify_tables(self.root, self.manifest)
+        if len(self.chunks) != self.lexical.n_docs:
+            problems.append("the keyword index does not match the chunks")
+        return problems
+
+    def known_share(self, tokens: list[str]) -> float:
+        """Share of the tokens' information (idf mass) that the knowledge base knows: in the
+        keyword index, or, for Chinese words jieba may cut differently inside a sentence
+        (对外地企业 → 对外 / 地), anywhere in a unit's text."""
+        if not tokens:
+            return 1.0
+        if self._text is None:
+            self._text = "\n".join(to_simplified(u.text) for u in self.units.values())
+        lexical = self.lexical
+        total = sum(lexical.idf(t) for t in tokens)
+        known = sum(
+            lexical.idf(t)
+            for t in tokens
+            if t in lexical.df or (not t.isascii() and t in self._text)
+        )
+        return known / total if total else 0.0
+
     def tokens_of(self, chunk: Chunk) -> list[str]:
         if chunk.id not in self._tokens:
             self._tokens[chunk.id] = chunk_tokens(chunk)
@@ -162,8 +193,11 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     build = current_build(index_dir)
     if build is None:
         return None
-    data: dict[str, Any] = json.loads((build / "manifest.json").read_text())
-    return data
+    try:
+        data = json.loads((build / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None  # unreadable: treated as no index, so ingest builds a new one
+    return data if isinstance(data, dict) else None
 
 
 def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
@@ -175,7 +209,11 @@ def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
         raise IndexMissingError(
             f"no index under {settings.index_dir}; build it with `assistant ingest`."
         )
-    manifest = json.loads((build / "manifest.json").read_text())
+    try:
+        manifest = json.loads((build / "manifest.json").read_text())
+        assert isinstance(manifest, dict)
+    except (OSError, ValueError, AssertionError) as exc:
+        raise IndexCorruptError(f"the index manifest in {build} is unreadable; {REPAIR}.") from exc
     if manifest.get("format") != FORMAT_VERSION:
         raise IndexMismatchError(
             "the index was built by an older version; rebuild it with `assistant ingest --rebuild`."
@@ -192,9 +230,48 @@ def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
             f"the index's vectors live on {where}, which is not what is configured now; "
             "rebuild with `assistant ingest --rebuild`."
         )
-    units, chunks, lexical = read_tables(build, manifest)
+    problems = verify_tables(build, manifest)
+    if problems:
+        raise IndexCorruptError(f"the index in {build} is damaged ({problems[0]}); {REPAIR}.")
+    try:
+        units, chunks, lexical = read_tables(build, manifest)
+    except Exception as exc:  # a file that passed its checksum but will not load
+        raise IndexCorruptError(f"the index in {build} cannot be read; {REPAIR}.") from exc
     store = make_store(settings, build / "chroma", manifest["collection"])
+    vectors = store.count()  # an unreachable server raises StoreUnavailableError (a 503)
+    if vectors != len(chunks):
+        raise IndexCorruptError(
+            f"the vector store of {build.name} holds {vectors} vectors for {len(chunks)} "
+            f"chunks; {REPAIR}."
+        )
+    hold_build(build)
     return Index(build, manifest, units, chunks, lexical, store)
+
+
+def _sha(path: Path) -> str:
+    h = hashlib.sha256()
+    if path.is_dir():
+        for f in sorted(path.rglob("*")):
+            if f.is_file():
+                h.update(f.relative_to(path).as_posix().encode())
+                h.update(f.read_bytes())
+    else:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def verify_tables(build: Path, manifest: dict[str, Any]) -> list[str]:
+    """What does not match the checksums and counts the manifest recorded."""
+    problems = []
+    for key, name in (manifest.get("tables") or {}).items():
+        path = build / name
+        if not path.exists():
+            problems.append(f"{name} is missing")
+        elif manifest.get("checksums", {}).get(key) not in (None, _sha(path)):
+            problems.append(f"{name} does not match its checksum")
+    if "tables" not in manifest:
+        problems.append("the manifest names no tables")
+    return problems
 
 
 def read_tables(
@@ -217,146 +294,38 @@ def read_tables(
 _FIRST_TABLES = {"units": "units.json", "chunks": "chunks.json", "df": "df.json", "bm25": "bm25"}
 
 
-def write_tables(
-    root: Path,
-    units: list[Unit],
-    chunks: list[Chunk],
-    tokens: list[list[str]],
-    manifest: dict[str, Any],
-) -> dict[str, Any]:
-    """Write a new generation of units, chunks, df and BM25 beside the old one, then the
-    manifest that names it (atomically, last): a reader sees one generation or the other."""
-    import bm25s
-
-    gen = int(manifest.get("generation", 0)) + 1
-    names = {
-        "units": f"units-{gen}.json",
-        "chunks": f"chunks-{gen}.json",
-        "df": f"df-{gen}.json",
-        "bm25": f"bm25-{gen}",
-        "tokens": f"tokens-{gen}.json",
-    }
-    bm25 = bm25s.BM25()
-    bm25.index(tokens, show_progress=False)
-    bm25.save(str(root / names["bm25"]), show_progress=False)
-    df = Counter(t for toks in tokens for t in set(toks))
-    _write(root / names["units"], json.dumps([u.model_dump() for u in units], ensure_ascii=False))
-    _write(root / names["chunks"], json.dumps([c.model_dump() for c in chunks], ensure_ascii=False))
-    _write(root / names["df"], json.dumps(df, ensure_ascii=False))
-    _write(
-        root / names["tokens"],
-        json.dumps({c.id: t for c, t in zip(chunks, tokens, strict=True)}, ensure_ascii=False),
-    )
-    new = {
-        **manifest,
-        "generation": gen,
-        "tables": names,
-        "units": len(units),
-        "chunks": len(chunks),
-        "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    _write(root / "manifest.json", json.dumps(new, indent=1))
-    old = manifest.get("tables")
-    if old:  # the previous generation is no longer named by anything
-        for key, name in old.items():
-            if name != names[key]:
-                path = root / name
-                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(
-                    missing_ok=True
-                )
-    return new
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def chunk_tokens(chunk: Chunk) -> list[str]:
     return tokenize(to_simplified(chunk.indexed_text))
 
 
-def build_index(
-    settings: Settings,
-    units: list[Unit],
-    chunks: list[Chunk],
-    embeddings: BaseEmbeddings,
-    fingerprint: str,
-    progress: Progress = no_progress,
-    knowledge_revision: int = 0,
-) -> Path:
-    """Write a complete new build, then make it current; returns its directory."""
-    from assistant.providers.vectorstore import make_store
-
-    index_dir = settings.index_dir
-    builds = index_dir / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
-    build_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-    root = builds / build_id
-    root.mkdir()
-
-    texts = [c.indexed_text for c in chunks]
-    vectors: list[list[float]] = []
-    step = max(1, embeddings.batch_size)
-    for i in range(0, len(texts), step):
-        vectors.extend(embeddings.embed_documents(texts[i : i + step]))
-        progress("embed", min(i + step, len(texts)), len(texts))
-
-    collection = f"{settings.collection_prefix}-{build_id}"
-    store = make_store(settings, root / "chroma", collection)
-    store.upsert(
-        [c.vector_id for c in chunks],
-        np.asarray(vectors, dtype=np.float32),
-        texts,
-        [{"ref": c.ref, "lang": c.lang} for c in chunks],
-    )
-    progress("store", len(chunks), len(chunks))
-
-    tokens = [chunk_tokens(c) for c in chunks]
-    progress("lexical", len(chunks), len(chunks))
-    manifest = {
-        "format": FORMAT_VERSION,
-        "build_id": build_id,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "embedding_model": embeddings.model_id,
-        "dim": len(vectors[0]) if vectors else 0,
-        "collection": collection,
-        "chroma_host": f"{settings.chroma_host}:{settings.chroma_port}"
-        if settings.chroma_host
-        else "",
-        "fingerprint": fingerprint,
-        "knowledge_revision": knowledge_revision,
-    }
-    # The manifest is written last: a build without one is incomplete and never opened.
-    write_tables(root, units, chunks, tokens, manifest)
-    _make_current(index_dir, build_id)
-    _prune(settings, keep=build_id)
-    return root
+_HELD: dict[str, Any] = {}  # build dir → open lock file, held while this process serves it
 
 
-def _make_current(index_dir: Path, build_id: str) -> None:
-    tmp = index_dir / f"CURRENT.{uuid.uuid4().hex}"
-    tmp.write_text(build_id)
-    os.replace(tmp, index_dir / "CURRENT")
+def hold_build(build: Path) -> None:
+    """Mark a build as in use (a shared lock) so no ingest deletes it under a server."""
+    key = str(build)
+    if key in _HELD:
+        return
+    fh = (build / "in-use.lock").open("a")
+    fcntl.flock(fh, fcntl.LOCK_SH)
+    _HELD[key] = fh
 
 
-def _prune(settings: Settings, keep: str) -> None:
-    """Remove older builds (and their server-side collections); best effort."""
-    builds = settings.index_dir / "builds"
-    for d in builds.iterdir():
-        if d.name == keep or not d.is_dir():
-            continue
-        manifest = d / "manifest.json"
-        if settings.chroma_host and manifest.exists():
-            try:
-                from assistant.providers.vectorstore import make_chroma_client
+def release_build(build: Path) -> None:
+    """This process no longer serves `build`; an ingest may prune it."""
+    fh = _HELD.pop(str(build), None)
+    if fh is not None:
+        fh.close()
 
-                name = json.loads(manifest.read_text())["collection"]
-                make_chroma_client(settings, d / "chroma").delete_collection(name)
-            except Exception:  # an unreachable old collection is only wasted space
-                pass
-        shutil.rmtree(d, ignore_errors=True)
+
+def _in_use(build: Path) -> bool:
+    lock = build / "in-use.lock"
+    if not lock.exists():
+        return False
+    with lock.open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.index.store import FORMAT_VERSION, Progress, build_index, no_progress, read_manifest
+from assistant.index.build import build_index
+from assistant.index.store import FORMAT_VERSION, Progress, no_progress, read_manifest
 from assistant.index.tokenize import TOKENIZER_VERSION
 from assistant.ingest.chunking import chunk_unit
 from assistant.ingest.corpus import load_corpus
@@ -80,7 +81,7 @@ def ingest(
     )
     manifest = read_manifest(settings.index_dir)
     n_units = len(corpus.units)
-    if not rebuild and manifest and manifest.get("fingerprint") == fp:
+    if not rebuild and manifest and manifest.get("fingerprint") == fp and _intact(settings):
         return IngestReport(
             True,
             n_units,
@@ -101,3 +102,17 @@ def ingest(
         build=root.name,
         warnings=corpus.warnings,
     )
+
+
+def _intact(settings: Settings) -> bool:
+    """Is the current build whole: its files match their checksums and its vector store
+    answers with every vector? An unreachable store is an error, not "up to date"."""
+    from assistant.index.store import current_build, verify_tables
+    from assistant.providers.vectorstore import make_store
+
+    build = current_build(settings.index_dir)
+    manifest = read_manifest(settings.index_dir)
+    if build is None or manifest is None or verify_tables(build, manifest):
+        return False
+    store = make_store(settings, build / "chroma", manifest["collection"])
+    return store.count() == manifest.get("chunks")

@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from assistant.db.models import QueueItem
+from assistant.db.models import QueueItem, utcnow
 
 # Two questions are the same need when their e5 query vectors are at least this close
 # (e5 cosines of paraphrases run 0.9+; different topics in this domain sit around 0.8).
@@ -34,15 +35,21 @@ class Group:
 
 
 class Queue:
-    def __init__(self, engine: Engine, embed: Callable[[str], np.ndarray]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        embed: Callable[[str], np.ndarray],
+        redact: Callable[[str], str] = lambda t: t,
+    ) -> None:
         self.engine = engine
         self.embed = embed
+        self.redact = redact  # personal data never reaches the table
         self._vectors: dict[str, np.ndarray] = {}
 
     def record(self, question: str, lang: str, reason: str, refs: list[str] | None = None) -> int:
         with Session(self.engine) as s, s.begin():
             item = QueueItem(
-                question=question,
+                question=self.redact(question),
                 lang=lang,
                 reason=reason,
                 refs=json.dumps(refs or [], ensure_ascii=False),
@@ -50,6 +57,12 @@ class Queue:
             s.add(item)
             s.flush()
             return item.id
+
+    def purge(self, older_than_days: int) -> int:
+        cutoff = utcnow() - timedelta(days=older_than_days)
+        with Session(self.engine) as s, s.begin():
+            done = s.execute(delete(QueueItem).where(QueueItem.created < cutoff))
+            return int(getattr(done, "rowcount", 0) or 0)
 
     def groups(self) -> list[Group]:
         with Session(self.engine) as s:

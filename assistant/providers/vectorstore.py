@@ -5,7 +5,8 @@ The index talks to a small protocol (`VectorStore`), never to a library's privat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -22,6 +23,21 @@ UPSERT_BATCH = 256  # rows per Chroma write (its server caps a request's size)
 
 class StoreUnavailableError(RuntimeError):
     """The vector store cannot be reached or opened."""
+
+
+@contextmanager
+def unavailable(what: str) -> Iterator[None]:
+    """A store that is down, gone or corrupted is one error the callers know (a 503)."""
+    try:
+        yield
+    except StoreUnavailableError:
+        raise
+    except Exception as exc:
+        raise StoreUnavailableError(
+            f"the vector store failed to {what} ({type(exc).__name__}); if it is a Chroma "
+            "server, is it up? Otherwise repair the index with `assistant reindex` or "
+            "`assistant ingest --rebuild`."
+        ) from exc
 
 
 class VectorStore(Protocol):
@@ -82,6 +98,10 @@ class ChromaStore:
             )
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        with unavailable("search"):
+            return self._query(vector, k)
+
+    def _query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         n = min(k, self.count())
         if n <= 0:
             return []
@@ -97,7 +117,8 @@ class ChromaStore:
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
-        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        with unavailable("read"):
+            got = self.collection.get(ids=list(ids), include=["embeddings"])
         return {
             cid: np.asarray(v, dtype=np.float32)
             for cid, v in zip(got["ids"], got["embeddings"], strict=True)
@@ -111,7 +132,8 @@ class ChromaStore:
         return list(self.collection.get(include=[])["ids"])
 
     def count(self) -> int:
-        return int(self.collection.count())
+        with unavailable("count"):
+            return int(self.collection.count())
 
 
 def make_chroma_client(settings: Settings, persist_dir: Path) -> Any:

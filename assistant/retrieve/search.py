@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 # meet, the terms pull the vector away from it (dev en recall@1 0.72 at 8, 0.86 at 0), so
 # they now feed keyword search only.
 DENSE_TERMS = 0
-SENTENCE_LEXICAL = 0.1  # keyword evidence added to a sentence's similarity when ranking quotes
+SENTENCE_LEXICAL = 0.1
+MAX_QUERY_CHARS = 1000  # of a query (a question with its follow-up context) that is searched
+FOCUS_NEAR = 0.9  # share of the best score within which a unit naming the subject goes first
+DISTINCTIVE_SHARE = 0.05  # a word in more than this share of chunks names no subject
 
 
 @dataclass
@@ -46,6 +49,8 @@ class Retrieval:
     expansions: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     vector: np.ndarray | None = None  # the query's embedding, for the scope decision
+    focus: str = ""  # a follow-up's own words: quoted sentences are chosen for them
+    unmentioned: dict[str, list[str]] = field(default_factory=dict)  # focus words a unit lacks
 
 
 class HybridSearcher:
@@ -72,7 +77,8 @@ class HybridSearcher:
     def search(self, query: str, lang: Lang | None = None, k: int = 5) -> Retrieval:
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
-        text = to_simplified(query.strip())
+        # e5 reads 512 tokens; a longer query would only cost more (it embeds every window).
+        text = to_simplified(query.strip()[:MAX_QUERY_CHARS])
         lang = lang or detect_lang(text)
         expansions = self._expand(text, lang)
 
@@ -135,6 +141,34 @@ class HybridSearcher:
             expansions=expansions,
             timings_ms=timings,
             vector=qvec,
+        )
+
+    def refocus(self, retrieval: Retrieval, focus: str) -> None:
+        """Rank each hit's sentences by `focus` (a follow-up's own words, "外地企业"),
+        so the answer is about what the follow-up asked, not a repeat of the last one."""
+        retrieval.focus = focus
+        text = to_simplified(focus)
+        qvec = self.embeddings.embed_query_array(text)
+        tokens = tokenize(text)
+        lexical = self.index.lexical
+        bm = lexical.scores(tokens)
+        self._attach_chunks(retrieval.hits, qvec, bm, lexical.coverage(tokens))
+        # Words found in many chunks (企业, company) say nothing about a subject.
+        distinctive = [
+            t for t in tokens if lexical.df.get(t, 0) <= DISTINCTIVE_SHARE * lexical.n_docs
+        ]
+        for hit in retrieval.hits:
+            have = {t for c in self.index.chunks_of(hit.unit.ref) for t in self.index.tokens_of(c)}
+            text = to_simplified(hit.unit.text)
+            retrieval.unmentioned[hit.unit.ref] = [
+                t for t in distinctive if t not in have and (t.isascii() or t not in text)
+            ]
+        # Among units that retrieve about as well as the best, one that speaks of the
+        # follow-up's subject ("what about water?") comes first; a unit far down the list
+        # does not jump ahead just for naming it (外地 in an unrelated FAQ).
+        top = retrieval.hits[0].score if retrieval.hits else 0.0
+        retrieval.hits.sort(
+            key=lambda h: (h.score < FOCUS_NEAR * top, bool(retrieval.unmentioned[h.unit.ref]))
         )
 
     def _expand(self, text: str, lang: Lang) -> list[str]:

@@ -1,1 +1,2 @@
-"""HTTP API (FastAPI) and the web UI (gradio) mounted on it; no business logic here."""
+"""HTTP API (FastAPI) and the two static pages it serves (public chat, staff); no business
+logic here."""

@@ -3,69 +3,46 @@ feedback and health. Every client mistake is a 4xx with a JSON message."""
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
-from sse_starlette.sse import EventSourceResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.chat import InvalidQuestionError
 from assistant.index.store import IndexNotReadyError
 from assistant.providers.vectorstore import StoreUnavailableError
-from assistant.schema import Answer
 from assistant.web.errors import ClientError, error_body
+from assistant.web.health import health_checks
 from assistant.web.sources import source_view
-from assistant.web.streaming import pieces
 
 if TYPE_CHECKING:
     from assistant.services import Services
 
 
-class TextPart(BaseModel):
-    type: Literal["text"]
-    text: str = Field(max_length=20000)
-
-
-class Message(BaseModel):
-    role: Literal["user", "assistant", "system", "developer"]
-    # OpenAI clients send either a string or a list of text parts.
-    content: str | list[TextPart] = Field(max_length=20000)
-
-    @property
-    def text(self) -> str:
-        if isinstance(self.content, str):
-            return self.content
-        return "\n".join(p.text for p in self.content)
-
-
-class ChatRequest(BaseModel):
-    messages: list[Message] = Field(min_length=1)
-    lang: Literal["zh", "en"] | None = None
-    stream: bool = False
-
-
-class CompletionRequest(BaseModel):
-    model: str = "one-window-assistant"
-    messages: list[Message] = Field(min_length=1)
-    stream: bool = False
-
-
 class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     rating: Literal["up", "down"]
     question: str = Field(min_length=1, max_length=2000)
     answer: str = Field(min_length=1, max_length=20000)
     lang: Literal["zh", "en"] | None = None
     refs: list[str] = Field(default_factory=list, max_length=20)
     comment: str = Field(default="", max_length=2000)
+    answer_id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # 404 for an unknown route, 405 for a wrong method: the same envelope as the rest.
+        kind = "not_found" if exc.status_code == 404 else "invalid_request_error"
+        return JSONResponse(
+            error_body(str(exc.detail), kind), status_code=exc.status_code, headers=exc.headers
+        )
+
     @app.exception_handler(ClientError)
     def _client(_: Request, exc: ClientError) -> JSONResponse:
         return JSONResponse(error_body(exc.message, exc.kind), status_code=exc.status)
@@ -86,7 +63,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidQuestionError)
     def _question(_: Request, exc: InvalidQuestionError) -> JSONResponse:
-        return JSONResponse(error_body(str(exc), "invalid_request_error"), status_code=400)
+        body = error_body(str(exc), "invalid_request_error")
+        body["error"]["code"] = exc.code
+        return JSONResponse(body, status_code=400)
 
     @app.exception_handler(IndexNotReadyError)
     @app.exception_handler(StoreUnavailableError)
@@ -95,93 +74,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(str(exc), "service_unavailable"), status_code=503)
 
 
-def split_conversation(messages: list[Message], limit: int) -> tuple[str, list[str]]:
-    """The question (last user message) and the earlier user turns."""
-    if len(messages) > limit:
-        raise ClientError(
-            413,
-            f"the conversation has {len(messages)} messages; at most "
-            f"{limit} are accepted. Please start a new conversation.",
-        )
-    if messages[-1].role != "user":
-        raise ClientError(422, "the last message must come from the user")
-    # System messages are never followed as instructions; only user turns carry context.
-    history = [m.text for m in messages[:-1] if m.role == "user"]
-    return messages[-1].text, history
-
-
 def make_router(services: Services) -> APIRouter:
     router = APIRouter()
-    settings = services.settings
-
-    def answer(question: str, history: list[str], lang: Any = None) -> Answer:
-        services.sync_knowledge()  # what staff published elsewhere, within a second or two
-        result = services.assistant.ask(question, lang=lang, history=history)
-        if result.refused and not result.handoff:
-            # the unanswered-question loop: staff see it in GET /api/v1/queue
-            services.queue.record(result.question, result.lang, "refused")
-        return result
-
-    @router.post("/api/v1/chat", tags=["chat"], response_model=None)
-    def chat(req: ChatRequest) -> Any:
-        """Answer the last user message; `stream: true` sends server-sent events."""
-        question, history = split_conversation(req.messages, settings.max_history_messages)
-        result = answer(question, history, req.lang)
-        public = result.to_public()
-        if not req.stream:
-            return public
-
-        def events() -> Iterator[dict[str, str]]:
-            for piece in pieces(result.answer):
-                yield {"event": "delta", "data": json.dumps({"text": piece}, ensure_ascii=False)}
-            yield {"event": "done", "data": json.dumps(public, ensure_ascii=False)}
-
-        return EventSourceResponse(events())
-
-    @router.post("/v1/chat/completions", tags=["openai"], response_model=None)
-    def completions(req: CompletionRequest) -> Any:
-        """OpenAI-compatible chat completion; citations travel in the extra `citations` field."""
-        question, history = split_conversation(req.messages, settings.max_history_messages)
-        result = answer(question, history)
-        public = result.to_public()
-        cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
-        extra = {"citations": public["citations"], "refused": result.refused, "lang": result.lang}
-        if not req.stream:
-            return {
-                "id": cid,
-                "object": "chat.completion",
-                "created": created,
-                "model": req.model,
-                "choices": [
-                    {
-                        "index": 0,
-                        "finish_reason": "stop",
-                        "message": {"role": "assistant", "content": result.answer},
-                    }
-                ],
-                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                **extra,
-            }
-
-        def chunk(delta: dict[str, str], finish: str | None, **more: Any) -> dict[str, str]:
-            body = {
-                "id": cid,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": req.model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-                **more,
-            }
-            return {"data": json.dumps(body, ensure_ascii=False)}
-
-        def events() -> Iterator[dict[str, str]]:
-            yield chunk({"role": "assistant"}, None)
-            for piece in pieces(result.answer):
-                yield chunk({"content": piece}, None)
-            yield chunk({}, "stop", **extra)
-            yield {"data": "[DONE]"}
-
-        return EventSourceResponse(events())
 
     @router.get("/api/v1/sources/{ref:path}", tags=["sources"])
     def source(ref: str, highlight: str = Query("", max_length=4000)) -> dict[str, Any]:
@@ -209,6 +103,7 @@ def make_router(services: Services) -> APIRouter:
             lang=req.lang or "",
             refs=req.refs,
             comment=req.comment,
+            answer_id=req.answer_id,
         )
         if req.rating == "down":
             services.queue.record(req.question, req.lang or "", "rated_down", req.refs)
@@ -216,34 +111,13 @@ def make_router(services: Services) -> APIRouter:
 
     @router.get("/api/v1/health", tags=["health"], response_model=None)
     def health() -> Any:
-        """Checks the index, the vector store and the database, not just the process."""
-        checks: dict[str, Any] = {}
-        ok = True
-        try:
-            index = services.index
-            checks["index"] = {
-                "ok": True,
-                "units": len(index.units),
-                "chunks": len(index.chunks),
-                "embedding_model": index.embedding_model,
-                "build": index.manifest.get("build_id"),
-            }
-            try:
-                count = index.vectorstore.count()
-                checks["store"] = {"ok": count == len(index.chunks), "vectors": count}
-                ok &= count == len(index.chunks)
-            except Exception as exc:  # the store is down or the collection is gone
-                checks["store"] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-                ok = False
-        except (IndexNotReadyError, StoreUnavailableError) as exc:
-            checks["index"] = {"ok": False, "error": str(exc)}
-            ok = False
-        try:
-            checks["database"] = {"ok": services.feedback.ping()}
-        except Exception as exc:
-            checks["database"] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-            ok = False
-        body = {"status": "ok" if ok else "unavailable", "checks": checks}
+        """Whether the index, the vector store and the database all work (details, which
+        may name files and servers, are for staff at /api/v1/staff/health)."""
+        ok, checks = health_checks(services)
+        body = {
+            "status": "ok" if ok else "unavailable",
+            "checks": {k: v["ok"] for k, v in checks.items()},
+        }
         return JSONResponse(body, status_code=200 if ok else 503)
 
     return router

@@ -222,6 +222,15 @@ def make_staff_router(services: Services) -> APIRouter:
 
         return render_preview(services, body.kind, body.data, body.question)
 
+    @router.get("/staff/health")
+    def staff_health(_: Staff = editor) -> JSONResponse:
+        """The same checks as /api/v1/health, with what failed and why."""
+        from assistant.web.health import health_checks
+
+        ok, checks = health_checks(services)
+        body = {"status": "ok" if ok else "unavailable", "checks": checks}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
     @router.get("/audit")
     def audit(
         _: Staff = admin,

@@ -57,11 +57,34 @@ def test_chat_streams_server_sent_events(client):
     )
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
     events = sse_events(r.text)
+    assert events[0][0] == "meta"  # sent before the answer is made
+    answer_id = json.loads(events[0][1])["answer_id"]
     deltas = [json.loads(d)["text"] for n, d in events if n == "delta"]
     done = [json.loads(d) for n, d in events if n == "done"]
     assert len(deltas) > 3 and len(done) == 1
     assert "".join(deltas) == done[0]["answer"]
     assert "plan#4" in stands_for(done[0]["citations"][0])
+    assert done[0]["answer_id"] == answer_id and 1 <= len(done[0]["suggestions"]) <= 3
+    assert "·" in done[0]["citations"][0]["label"]  # a title people read, not an id
+
+
+def test_a_refusal_streams_the_hotline_and_the_hall(client):
+    r = client.post("/api/v1/chat", json={**user("Tell me a joke"), "stream": True})
+    done = next(json.loads(d) for n, d in sse_events(r.text) if n == "done")
+    assert done["refused"] and done["contacts"]["tel"] == "tel:12345"
+    assert any("Binhai" in line for line in done["contacts"]["hall"])
+
+
+def test_an_empty_question_is_a_400_before_any_stream(client):
+    r = client.post("/api/v1/chat", json={**user("   "), "stream": True})
+    assert r.status_code == 400 and "empty" in r.json()["error"]["message"]
+
+
+def test_the_client_chosen_language_never_changes_the_scope(client):
+    medical = user("我头疼发烧应该吃什么药?")
+    assert client.post("/api/v1/chat", json=medical).json()["refused"]
+    forced = client.post("/api/v1/chat", json={**medical, "lang": "en"}).json()
+    assert forced["refused"] and forced["lang"] == "en"
 
 
 def test_follow_up_uses_the_conversation(client):
@@ -94,8 +117,18 @@ def test_openai_compatible_stream(client):
     chunks = [json.loads(d) for d in data[:-1]]
     assert all(c["object"] == "chat.completion.chunk" for c in chunks)
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
-    assert "第6项" in text and chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    assert "[1]" in text and chunks[-1]["choices"][0]["finish_reason"] == "stop"
     assert "plan#6" in stands_for(chunks[-1]["citations"][0])
+    assert chunks[-1]["usage"]["completion_tokens"] > 0
+
+
+def test_models_lists_the_assistant_and_usage_counts_tokens(client):
+    models = client.get("/v1/models").json()
+    assert models["object"] == "list" and models["data"][0]["id"] == "one-window-assistant"
+    body = client.post("/v1/chat/completions", json=user("外籍人士在海口生活有什么便利?")).json()
+    usage = body["usage"]
+    assert usage["prompt_tokens"] > 5 and usage["completion_tokens"] > 20
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
 
 
 def test_openai_text_parts_are_accepted(client):
@@ -184,10 +217,7 @@ def test_feedback_is_stored(client, persistent_services):
 
 def test_health_checks_index_store_and_database(client):
     body = client.get("/api/v1/health").json()
-    assert body["status"] == "ok"
-    assert body["checks"]["index"]["units"] > 100
-    assert body["checks"]["store"]["vectors"] == body["checks"]["index"]["chunks"]
-    assert body["checks"]["database"]["ok"]
+    assert body == {"status": "ok", "checks": {"index": True, "store": True, "database": True}}
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,7 @@ STAFF_ROUTES = [
     ("post", "/api/v1/entries/x/restore"),
     ("post", "/api/v1/entries/preview"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/staff/health"),
     ("get", "/api/v1/queue"),
     ("post", "/api/v1/queue/1/draft"),
     ("post", "/api/v1/uploads"),

@@ -180,11 +180,13 @@ def login(page, user: tuple[str, str]) -> None:
 
 
 def ask(page, question: str, done_marker: str) -> str:
+    """Ask on the public chat page and wait until the answer (with its sources) is shown."""
     before = page.inner_text("#chat").count(done_marker)
-    page.fill("#question textarea", question)
+    page.fill("#question", question)
     page.click("#send")
     page.wait_for_function(
-        "([m, n]) => document.querySelector('#chat').innerText.split(m).length - 1 > n",
+        "([m, n]) => document.querySelector('#chat').innerText.split(m).length - 1 > n"
+        " && !document.querySelector('#chat article:not([data-state=done])')",
         arg=[done_marker, before],
         timeout=30000,
     )
@@ -214,7 +216,7 @@ def test_staff_flow_end_to_end(staff_server, browser):
     # A question the assistant refuses lands in the unanswered queue.
     public = browser.new_page(locale="en-US")
     public.goto(url + "/")
-    public.wait_for_selector("#question textarea", timeout=30000)
+    public.wait_for_selector("#question", timeout=30000)
     ask(public, REFUSED, "prevail.)")
 
     # --- the editor logs in (the pages start in Chinese) --------------------------------
@@ -292,9 +294,11 @@ def test_staff_flow_end_to_end(staff_server, browser):
 
     # --- the public chat answers with it -------------------------------------------------
     ask(public, FAQ["question.en"], "official documents prevail")
-    # the text streams first; the list of citations comes with the final render
+    # the text streams first; the list of citations comes with the final render (sources are
+    # shown by their labels; the ref is kept in data-ref)
     public.wait_for_function(
-        "(ref) => document.querySelector('#chat').innerText.includes(ref)",
+        "(ref) => [...document.querySelectorAll('#chat .sources [data-ref]')]"
+        ".some((b) => b.dataset.ref === ref)",
         arg=f"entry:{SLUG}",
         timeout=30000,
     )

@@ -75,6 +75,7 @@ def test_public_contract_keys():
         "ref",
         "kind",
         "title",
+        "label",
         "score",
         "snippet",
         "sentence_ids",

@@ -1,7 +1,5 @@
-from assistant.schema import Answer, Citation
 from assistant.web.sources import render_source_html, source_view
 from assistant.web.streaming import pieces
-from assistant.web.ui import render_answer
 from tests.unit.fakes import POWER, guide, plan_unit
 
 UNIT = plan_unit(
@@ -40,17 +38,6 @@ def test_guide_source_shows_field_labels_source_and_date():
     assert "<b>Documents required</b> Passport" in out
     assert "last checked 2026-11-28" in out and 'rel="noopener noreferrer"' in out
     assert view["source_url"] == "https://en.hiipb.com/visas/visas1.html"
-
-
-def test_answer_lists_numbered_sources_in_its_language():
-    ans = Answer(
-        question="q",
-        lang="en",
-        answer="text [1]",
-        refused=False,
-        citations=[Citation(n=1, ref="plan#9", title="Title", score=1.0, snippet="s")],
-    )
-    assert render_answer(ans).endswith("Sources:\n[1] plan#9 Title")
 
 
 def test_stream_pieces_rebuild_the_answer():

@@ -1,0 +1,71 @@
+"""The OpenAI-compatible endpoint driven by the real `openai` SDK and LangChain's ChatOpenAI,
+against a real `assistant serve` process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import free_port, wait_until_up
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def base_url(persistent_services, tmp_path_factory):
+    port = free_port()
+    db = tmp_path_factory.mktemp("openai-db") / "store.db"
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(persistent_services.settings.data_dir),
+        "ASSISTANT_DATABASE_URL": f"sqlite:///{db}",
+    }
+    log = db.with_suffix(".log")
+    exe = str(Path(sys.executable).with_name("assistant"))
+    proc = subprocess.Popen(
+        [exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(proc, f"{url}/api/v1/health", log)
+    yield f"{url}/v1"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_the_openai_sdk_lists_the_model_and_chats(base_url):
+    from openai import OpenAI
+
+    client = OpenAI(base_url=base_url, api_key="not-needed")
+    assert [m.id for m in client.models.list()] == ["one-window-assistant"]
+    reply = client.chat.completions.create(
+        model="one-window-assistant",
+        messages=[
+            {"role": "user", "content": "Is there a fast lane at customs for fresh seafood?"}
+        ],
+    )
+    assert "[1]" in reply.choices[0].message.content
+    assert reply.usage is not None and reply.usage.completion_tokens > 0
+    streamed = client.chat.completions.create(
+        model="one-window-assistant",
+        messages=[{"role": "user", "content": "外籍人士在海口生活有什么便利?"}],
+        stream=True,
+    )
+    text = "".join(chunk.choices[0].delta.content or "" for chunk in streamed if chunk.choices)
+    assert "[1]" in text and "AI" in text
+
+
+def test_langchain_chat_openai_works_against_it(base_url):
+    from langchain_openai import ChatOpenAI
+
+    model = ChatOpenAI(base_url=base_url, api_key="not-needed", model="one-window-assistant")
+    message = model.invoke("我们是小微企业,接电要花钱吗?")
+    assert "[1]" in str(message.content)
+    parts = [str(chunk.content) for chunk in model.stream("What's a good recipe for hot pot?")]
+    assert "12345" in "".join(parts)
