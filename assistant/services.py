@@ -218,11 +218,10 @@ class Services:
 
     def ingest(self, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
         """Seed an empty store from the shipped YAML, then index the plan and what is live."""
-        from assistant.knowledge.seeding import seed_if_empty
-        from assistant.knowledge.sync import live_units
-
         from assistant.index.store import release_build
         from assistant.ingest.corpus import load_corpus
+        from assistant.knowledge.seeding import seed_if_empty
+        from assistant.knowledge.sync import live_units
 
         # The shipped files are checked every time (a bad file fails ingest, naming the
         # file and field), though after the first import the store is what is indexed.
