@@ -13,6 +13,7 @@ from assistant.answer.llm import REPLACE
 from assistant.answer.manipulation import manipulation
 from assistant.followup import Turn, plan
 from assistant.lang import clean_text, detect_lang, junk_ratio
+from assistant.retrieve.search import MAX_QUERY_CHARS
 from assistant.schema import Answer, Lang
 
 if TYPE_CHECKING:
@@ -160,7 +161,11 @@ class Assistant:
     def _with_context(self, q: str, lang: Lang, turn: Turn, k: int) -> Retrieval:
         # The earlier question carries the topic; the follow-up adds its own words only
         # (its asking words, "要多久?", choose the answer's part, not the unit).
-        retrieval = self.searcher.search(f"{turn.context} {turn.focus}".strip(), lang=lang, k=k)
+        # Only so much of a query is searched (MAX_QUERY_CHARS): a long earlier turn is cut,
+        # never the follow-up's own words.
+        room = max(0, MAX_QUERY_CHARS - len(turn.focus) - 1)
+        query = f"{turn.context[:room]} {turn.focus}".strip()
+        retrieval = self.searcher.search(query, lang=lang, k=k)
         if turn.focus:
             self.searcher.refocus(retrieval, turn.focus)
         return retrieval

@@ -43,6 +43,9 @@ _FILLER = re.compile(
 # A follow-up's own words must be this well known to the knowledge base (share of their
 # idf mass) to be read as part of the conversation. Set on eval/questions/dev-dialogues.jsonl.
 MIN_OWN_COVERAGE = 0.5
+# A question this long carries its own subject: it is judged alone, and nothing longer
+# is run through the follow-up analysis (which tokenizes it) at all.
+LONGEST_FOLLOWUP = 300
 
 
 @dataclass
@@ -70,6 +73,8 @@ def own_words(question: str) -> str:
 def contentless(question: str) -> bool:
     """Nothing left to search for once the asking words are gone ("要多久?", "带什么材料?":
     a lone verb like 带 names no topic)."""
+    if len(question) > LONGEST_FOLLOWUP:
+        return False
     return all(len(t) < 2 for t in tokenize(own_words(question)))
 
 
@@ -102,7 +107,12 @@ def plan(
     `coverage_of(tokens)`: the share of the tokens the knowledge base knows; `elsewhere(q)`:
     the question names another city or country as its subject (always judged alone).
     """
-    if not history or _URL.match(question) or elsewhere(question):
+    if (
+        not history
+        or len(question) > LONGEST_FOLLOWUP
+        or _URL.match(question)
+        or elsewhere(question)
+    ):
         return None
     words = own_words(question)
     tokens = tokenize(words)
