@@ -24,8 +24,10 @@ class Settings(BaseSettings):
         default="", description="local model path for sentence-transformers mode"
     )
     embedding_batch_size: int = 32
-    # Concurrent questions' embeddings are computed together (see BatchedQueries).
-    batch_queries: bool = True
+    # Query embeddings under load (see providers/queries.py): how many run at once (0: one
+    # per core) and how many recent questions' vectors are kept in memory (0: none).
+    query_slots: int = 0
+    query_cache_size: int = 1024
 
     chroma_host: str = Field(default="", description="set to use a Chroma server")
     chroma_port: int = 8000

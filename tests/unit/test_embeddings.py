@@ -3,11 +3,11 @@ import pytest
 
 from assistant.config import Settings
 from assistant.providers.embeddings import (
-    BaseEmbeddings,
     CachedEmbeddings,
     FakeEmbeddings,
     make_embeddings,
 )
+from assistant.providers.queries import FairQueries, QueryCache
 
 
 class CountingFake(FakeEmbeddings):
@@ -60,8 +60,11 @@ def test_cache_is_keyed_by_model(tmp_path):
 def test_factory_modes(tmp_path):
     s = Settings(embedding_mode="fake", data_dir=tmp_path)
     emb = make_embeddings(s)
-    assert isinstance(emb, CachedEmbeddings) and emb.model_id.startswith("fake")
-    assert isinstance(make_embeddings(s, cached=False), BaseEmbeddings)
+    # questions: in-memory cache -> passage cache -> fair slots -> the model
+    assert isinstance(emb, QueryCache) and emb.model_id.startswith("fake")
+    assert isinstance(emb.inner, CachedEmbeddings) and isinstance(emb.inner.inner, FairQueries)
+    bare = make_embeddings(s.model_copy(update={"query_cache_size": 0}), cached=False)
+    assert isinstance(bare, FairQueries) and isinstance(bare.inner, FakeEmbeddings)
 
 
 def test_sentence_transformers_needs_a_local_directory(tmp_path):
