@@ -202,7 +202,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
     """Open the current build; refuse one built by another embedding model."""
-    from assistant.providers.vectorstore import make_store
+    from assistant.providers.vectorstore import StoreUnavailableError, make_store
 
     build = current_build(settings.index_dir)
     if build is None:
@@ -237,7 +237,12 @@ def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
         units, chunks, lexical = read_tables(build, manifest)
     except Exception as exc:  # a file that passed its checksum but will not load
         raise IndexCorruptError(f"the index in {build} cannot be read; {REPAIR}.") from exc
-    store = make_store(settings, build / "chroma", manifest["collection"])
+    try:
+        store = make_store(settings, build / "chroma", manifest["collection"])
+    except StoreUnavailableError as exc:
+        if settings.chroma_host:
+            raise  # a server that is down: a 503, not a damaged index
+        raise IndexCorruptError(f"the vector store in {build} is damaged; {REPAIR}.") from exc
     vectors = store.count()  # an unreachable server raises StoreUnavailableError (a 503)
     if vectors != len(chunks):
         raise IndexCorruptError(

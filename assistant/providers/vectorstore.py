@@ -102,12 +102,13 @@ class ChromaStore:
             return self._query(vector, k)
 
     def _query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        n = min(k, self.count())
-        if n <= 0:
+        if k <= 0:
             return []
+        # Chroma 1.5 returns fewer rows when the collection holds fewer (none when empty),
+        # so no count() round trip per question.
         got = self.collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=n,
+            n_results=k,
             include=["distances"],
         )
         return [
@@ -154,7 +155,13 @@ def make_chroma_client(settings: Settings, persist_dir: Path) -> Any:
                 f"{settings.chroma_port} ({type(exc).__name__}); is `chroma run` up?"
             ) from exc
     persist_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(persist_dir), settings=cs)
+    try:
+        return chromadb.PersistentClient(path=str(persist_dir), settings=cs)
+    except Exception as exc:  # a damaged chroma.sqlite3 fails here, inside Chroma's bindings
+        raise StoreUnavailableError(
+            f"cannot open the vector store in {persist_dir} ({type(exc).__name__}); repair "
+            "the index with `assistant ingest --rebuild`."
+        ) from exc
 
 
 def make_store(settings: Settings, persist_dir: Path, name: str) -> ChromaStore:
