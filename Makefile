@@ -73,9 +73,11 @@ calibrate: $(STAMP)
 scale: $(STAMP)
 	$(BIN)/python scripts/scale_bench.py
 
+# This checkout beside LOAD_BASELINE (the release before the hardening work), in one run.
+LOAD_BASELINE ?= dcac471
 load: $(STAMP)
 	$(BIN)/assistant ingest
-	$(BIN)/python scripts/load_test.py --clients 50 --seconds 60
+	$(BIN)/python scripts/load_test.py --clients 50 --seconds 20 --baseline $(LOAD_BASELINE)
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache
