@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 PAGES = Path(__file__).resolve().parent
 STAFF_PAGES = PAGES / "staff"
 CHAT_PAGES = PAGES / "chat"
+COMMON = PAGES / "common"  # what both pages share (base.css)
 
 
 def create_app(services: Services, with_ui: bool = True) -> FastAPI:
@@ -48,6 +49,7 @@ def create_app(services: Services, with_ui: bool = True) -> FastAPI:
     app.include_router(make_chat_router(services))
     app.include_router(make_staff_router(services))
     if with_ui:
+        app.mount("/common", StaticFiles(directory=COMMON), name="common")
         app.mount("/staff", StaticFiles(directory=STAFF_PAGES, html=True), name="staff")
         # Mounted last: the API routes above take precedence over the page's catch-all.
         app.mount("/", StaticFiles(directory=CHAT_PAGES, html=True), name="chat")
