@@ -78,6 +78,53 @@ def wait_until_up(proc: subprocess.Popen, url: str, log: Path, timeout: float = 
     raise RuntimeError(f"{url} did not come up within {timeout:.0f} s: {log.read_text()}")
 
 
+ASSISTANT = str(Path(sys.executable).with_name("assistant"))
+# Debian's chromium, never a downloaded browser, with the flags a closed network needs.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+def copy_data(src: Path, dst: Path) -> Path:
+    """A private copy of a built data directory (without the copied builds' in-use locks)."""
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("in-use.lock"))
+    return dst
+
+
+def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+    """A real `assistant serve` on a free loopback port, up and healthy; its output in `log`."""
+    port = free_port()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [ASSISTANT, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(proc, f"{url}/api/v1/health", log)
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, url
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """A real `chroma run` on a loopback port, stopped at the end of the session."""
@@ -92,11 +139,7 @@ def chroma_server(tmp_path_factory):
     )
     wait_until_up(proc, f"http://127.0.0.1:{port}/api/v2/heartbeat", path / "server.log")
     yield {"host": "127.0.0.1", "port": port, "proc": proc}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 @pytest.fixture(scope="session")

@@ -16,24 +16,14 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import ROOT, free_port, wait_until_up
+from tests.integration.conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, start_server, stop
 
 pytestmark = pytest.mark.integration
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts" / "chat"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -63,25 +53,12 @@ def chat_server(persistent_services, tmp_path_factory):
     shutil.copytree(persistent_services.settings.data_dir, data)
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data)}
     env.pop("ASSISTANT_DATABASE_URL", None)  # the SQLite store inside the copied data dir
-    exe = str(Path(sys.executable).with_name("assistant"))
-    port = free_port()
     log = data.parent / "serve.log"
-    proc = subprocess.Popen(
-        [exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(env, log)
     try:
-        wait_until_up(proc, f"{url}/api/v1/health", log)
         yield {"url": url, "db": data / "assistant.db", "log": log}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +69,7 @@ def browser():
     for old in ARTIFACTS.glob("*.png"):
         old.unlink()
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield b
         b.close()
     if FIRST_TEXT_MS:

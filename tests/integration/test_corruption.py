@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -18,26 +17,23 @@ import httpx
 import pytest
 
 from assistant.index.store import _in_use, current_build
-from tests.integration.conftest import free_port, wait_until_up
+from tests.integration.conftest import ASSISTANT, copy_data, start_server, stop
 
 pytestmark = pytest.mark.integration
-EXE = str(Path(sys.executable).with_name("assistant"))
 QUESTION = "我们是小微企业,接电要花钱吗?"
 
 
 def run(args: list[str], data: Path, timeout: float = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "COLUMNS": "200"}
-    return subprocess.run([EXE, *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [ASSISTANT, *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
 
 
 @pytest.fixture
 def data(persistent_services, tmp_path) -> Path:
     """A private copy of a good, fully built data directory, to damage."""
-    copy = tmp_path / "data"
-    shutil.copytree(
-        persistent_services.settings.data_dir, copy, ignore=shutil.ignore_patterns("in-use.lock")
-    )
-    return copy
+    return copy_data(persistent_services.settings.data_dir, tmp_path / "data")
 
 
 def build_of(data: Path) -> Path:
@@ -117,23 +113,14 @@ def test_a_garbage_embedding_cache_costs_only_speed(data):
 
 
 def test_a_rebuild_under_a_running_server_never_pulls_the_index_from_under_it(data, tmp_path):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path / "serve.log"
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0"}
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [EXE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    server, url = start_server(env, tmp_path / "serve.log")
     statuses: list[int | str] = []
-    stop = threading.Event()
+    halt = threading.Event()
 
     def keep_asking() -> None:
         with httpx.Client(timeout=30) as http:
-            while not stop.is_set():
+            while not halt.is_set():
                 try:
                     r = http.post(
                         f"{url}/api/v1/chat",
@@ -145,7 +132,6 @@ def test_a_rebuild_under_a_running_server_never_pulls_the_index_from_under_it(da
                 time.sleep(0.1)
 
     try:
-        wait_until_up(server, f"{url}/api/v1/health", log)
         old = build_of(data)
         asker = threading.Thread(target=keep_asking)
         asker.start()
@@ -158,7 +144,7 @@ def test_a_rebuild_under_a_running_server_never_pulls_the_index_from_under_it(da
         while _in_use(old) and time.time() < deadline:
             time.sleep(0.2)
         assert not _in_use(old), "the server still serves the old build"
-        stop.set()
+        halt.set()
         asker.join(30)
         assert statuses and set(statuses) == {200}, statuses
         assert httpx.get(f"{url}/api/v1/health", timeout=10).json()["status"] == "ok"
@@ -166,6 +152,5 @@ def test_a_rebuild_under_a_running_server_never_pulls_the_index_from_under_it(da
         assert run(["ingest", "--rebuild"], data).returncode == 0
         assert not old.exists()
     finally:
-        stop.set()
-        server.terminate()
-        server.wait(20)
+        halt.set()
+        stop(server)

@@ -18,7 +18,7 @@ import pytest
 from assistant.db.engine import make_engine
 from assistant.knowledge.store import CurationStore
 from assistant.knowledge.sync import POLL_S
-from tests.integration.conftest import ROOT, free_port, fresh_database, wait_until_up
+from tests.integration.conftest import ROOT, fresh_database, start_server
 
 pytestmark = pytest.mark.integration
 EXE = str(Path(sys.executable).with_name("assistant"))
@@ -41,19 +41,6 @@ def cli(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.Com
     )
     assert p.returncode == 0, p.stderr
     return p
-
-
-def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [EXE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(proc, f"{url}/api/v1/health", log)
-    return proc, url
 
 
 def data_dir(tmp_path: Path, name: str, shared_cache: Path) -> Path:

@@ -4,39 +4,25 @@ against a real `assistant serve` process."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import free_port, wait_until_up
+from tests.integration.conftest import start_server, stop
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def base_url(persistent_services, tmp_path_factory):
-    port = free_port()
     db = tmp_path_factory.mktemp("openai-db") / "store.db"
     env = {
         **os.environ,
         "ASSISTANT_DATA_DIR": str(persistent_services.settings.data_dir),
         "ASSISTANT_DATABASE_URL": f"sqlite:///{db}",
     }
-    log = db.with_suffix(".log")
-    exe = str(Path(sys.executable).with_name("assistant"))
-    proc = subprocess.Popen(
-        [exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(proc, f"{url}/api/v1/health", log)
+    proc, url = start_server(env, db.with_suffix(".log"))
     yield f"{url}/v1"
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 def test_the_openai_sdk_lists_the_model_and_chats(base_url):

@@ -3,39 +3,23 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.integration.conftest import free_port, wait_until_up
+from tests.integration.conftest import copy_data, start_server
 
 pytestmark = pytest.mark.integration
-EXE = str(Path(sys.executable).with_name("assistant"))
 
 
 def test_sigterm_stops_a_busy_server_within_10_seconds(persistent_services, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(
-        persistent_services.settings.data_dir, data, ignore=shutil.ignore_patterns("in-use.lock")
-    )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path / "serve.log"
+    data = copy_data(persistent_services.settings.data_dir, tmp_path / "data")
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0"}
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [EXE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    log = tmp_path / "serve.log"
+    server, url = start_server(env, log)
     stop = threading.Event()
 
     def heavy(seed: int) -> None:
@@ -49,7 +33,6 @@ def test_sigterm_stops_a_busy_server_within_10_seconds(persistent_services, tmp_
                     return
 
     try:
-        wait_until_up(server, f"{url}/api/v1/health", log)
         clients = [threading.Thread(target=heavy, args=(i,), daemon=True) for i in range(4)]
         for c in clients:
             c.start()

@@ -18,18 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import ROOT, free_port, wait_until_up
+from tests.integration.conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, start_server, stop
 
 pytestmark = pytest.mark.integration
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts" / "staff"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 EDITOR = ("ed.lin", "editor-pass-2026")
 REVIEWER = ("rev.chen", "reviewer-pass-2026")
@@ -71,24 +63,12 @@ def staff_server(persistent_services, tmp_path_factory):
             timeout=120,
         )
         assert done.returncode == 0, done.stdout + done.stderr
-    port = free_port()
     log = data.parent / "serve.log"
-    proc = subprocess.Popen(
-        [exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(env, log)
     try:
-        wait_until_up(proc, f"{url}/api/v1/health", log)
         yield {"url": url, "log": log}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +76,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield b
         b.close()
 
