@@ -1,13 +1,14 @@
 """A damaged index is named, never served wrong: each corruption as a real `assistant`
-process meets it (exit 1, the repair command, no traceback), the repair itself, and a
+process meets it (exit 1, the repair command, no traceback), the repair itself, a
 rebuild under a running server (it keeps answering and switches, and nothing it serves
-is deleted)."""
+is deleted), and a Chroma server that goes away (503, never "up to date")."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -15,9 +16,20 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from assistant.index.store import _in_use, current_build
-from tests.integration.conftest import ASSISTANT, copy_data, start_server, stop
+from assistant.services import build_services
+from assistant.web.app import create_app
+from tests.integration.conftest import (
+    ASSISTANT,
+    _settings,
+    copy_data,
+    free_port,
+    start_server,
+    stop,
+    wait_until_up,
+)
 
 pytestmark = pytest.mark.integration
 QUESTION = "我们是小微企业,接电要花钱吗?"
@@ -154,3 +166,55 @@ def test_a_rebuild_under_a_running_server_never_pulls_the_index_from_under_it(da
     finally:
         halt.set()
         stop(server)
+
+
+def test_a_chroma_server_outage_is_a_503_and_never_up_to_date(shared_cache, tmp_path):
+    """The vector store goes away under a serving app: answers are 503 with the envelope,
+    health says so, and `ingest` fails instead of reporting the index up to date."""
+    chroma = Path(sys.executable).with_name("chroma")
+    port = free_port()
+    log = tmp_path / "chroma.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [
+                str(chroma),
+                "run",
+                "--path",
+                str(tmp_path / "db"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_up(server, f"http://127.0.0.1:{port}/api/v2/heartbeat", log)
+        settings = _settings(
+            tmp_path / "data",
+            shared_cache,
+            chroma_host="127.0.0.1",
+            chroma_port=port,
+            rate_limit_per_minute=0,
+        )
+        services = build_services(settings)
+        services.ingest()
+        client = TestClient(create_app(services, with_ui=False))
+        ask = {"messages": [{"role": "user", "content": QUESTION}]}
+        assert client.post("/api/v1/chat", json=ask).status_code == 200
+    finally:
+        stop(server)
+    r = client.post("/api/v1/chat", json=ask)
+    assert r.status_code == 503 and r.json()["error"]["type"], r.text
+    assert "Traceback" not in r.text
+    assert client.get("/api/v1/health").status_code == 503
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(settings.data_dir),
+        "ASSISTANT_CHROMA_HOST": "127.0.0.1",
+        "ASSISTANT_CHROMA_PORT": str(port),
+    }
+    p = subprocess.run([ASSISTANT, "ingest"], capture_output=True, text=True, env=env, timeout=300)
+    assert p.returncode == 1 and "up to date" not in p.stdout + p.stderr, p.stdout + p.stderr
+    assert "Chroma server" in p.stderr and "Traceback" not in p.stderr, p.stderr
