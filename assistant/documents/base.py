@@ -73,10 +73,15 @@ class DocumentKind(Protocol):
         ...
 
 
+# libyaml's safe loader where PyYAML was built with it (the wheels are): the same
+# documents, read about 10x faster (the pure-Python parser took 3.5 s of a cold ingest).
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file, naming the file (and line) when it is malformed."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except UnicodeDecodeError as exc:
         raise KnowledgeFileError(path, "", "not UTF-8 text") from exc
     except yaml.YAMLError as exc:
