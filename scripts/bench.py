@@ -42,9 +42,7 @@ def main() -> None:
     ]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         # No question cache: each ask below embeds, as the first asker of a question does.
-        settings = Settings(
-            data_dir=Path(tmp), kb_dir=ROOT / "knowledge_base", query_cache_size=0
-        )
+        settings = Settings(data_dir=Path(tmp), kb_dir=ROOT / "knowledge_base", query_cache_size=0)
         t = time.perf_counter()
         services = build_services(settings)
         cold = services.ingest()
