@@ -54,7 +54,7 @@ GOLDEN := $(addprefix -q eval/questions/,golden-zh.jsonl golden-en.jsonl traditi
 	golden-guides-zh.jsonl golden-guides-en.jsonl golden-entries.jsonl \
 	out-of-scope-zh.jsonl out-of-scope-en.jsonl out-of-scope-heldout-zh.jsonl \
 	out-of-scope-heldout-en.jsonl dialogues-zh.jsonl dialogues-en.jsonl dialogues2-zh.jsonl \
-	dialogues2-en.jsonl)
+	dialogues2-en.jsonl golden-short.jsonl)
 DEV := $(addprefix -q eval/questions/,dev-zh.jsonl dev-en.jsonl dev2.jsonl dev-guides.jsonl \
 	dev-entries.jsonl dev-dialogues.jsonl)
 

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.answer.scope import (
+    N_RETRIEVAL,
     REGULARISATION,
     TARGET_FALSE_REFUSALS,
+    VECTOR_WEIGHT,
     Places,
     ScopeModel,
     features,
@@ -78,10 +80,19 @@ def fit(x: np.ndarray, y: np.ndarray, langs: np.ndarray, embedding_model: str) -
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    # Standardised features times these weights: the query vector's dimensions count less.
+    n_vector = max(0, x.shape[1] - N_RETRIEVAL - 3)  # then evidence, language, two flags
+    weights = np.ones(x.shape[1])
+    weights[:n_vector] = VECTOR_WEIGHT
 
     def pipeline() -> Any:
-        return make_pipeline(StandardScaler(), LogisticRegression(C=REGULARISATION, max_iter=5000))
+        return make_pipeline(
+            StandardScaler(),
+            FunctionTransformer(lambda z: z * weights),
+            LogisticRegression(C=REGULARISATION, max_iter=5000),
+        )
 
     probs = np.zeros(len(y))
     strata = y * 2 + (langs == "en")
@@ -106,7 +117,8 @@ def fit(x: np.ndarray, y: np.ndarray, langs: np.ndarray, embedding_model: str) -
     scaler, lr = final.named_steps["standardscaler"], final.named_steps["logisticregression"]
     return ScopeModel(
         mean=[round(float(v), 6) for v in scaler.mean_],
-        scale=[round(float(v), 6) for v in scaler.scale_],
+        # (x - mean) / (scale / weight) is the weighted standardised feature the fit saw
+        scale=[round(float(v), 6) for v in scaler.scale_ / weights],
         coef=[round(float(v), 6) for v in lr.coef_[0]],
         intercept=round(float(lr.intercept_[0]), 6),
         cuts=cuts,

@@ -54,6 +54,27 @@ def test_fit_separates_and_round_trips(tmp_path):
     assert again.cut("接电要钱吗") == again.cuts["zh"] and again.cut("power?") == again.cuts["en"]
 
 
+def test_the_shipped_numbers_are_the_weighted_fit():
+    """The vector's dimensions count VECTOR_WEIGHT in the fit; the model ships that as a
+    larger scale, and its probabilities are the fitted pipeline's."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from assistant.answer.scope import REGULARISATION, VECTOR_WEIGHT
+
+    rng = np.random.default_rng(1)
+    n_vector = 6
+    x = rng.normal(size=(120, n_vector + 5 + 3))
+    y = (x[:, 0] + x[:, n_vector] > 0).astype(int)
+    langs = np.array(["zh", "en"] * 60)
+    model = fit(x, y, langs, "fake-model")
+    z = StandardScaler().fit_transform(x)
+    z[:, :n_vector] *= VECTOR_WEIGHT
+    expected = LogisticRegression(C=REGULARISATION, max_iter=5000).fit(z, y).predict_proba(z)[:, 1]
+    shipped = np.array([model.p_in_scope(row) for row in x])
+    assert np.allclose(shipped, expected, atol=1e-4)
+
+
 def test_training_files_take_in_scope_labels_or_gold(tmp_path):
     f = tmp_path / "t.jsonl"
     f.write_text(
