@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
     from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
@@ -88,6 +89,19 @@ def read_yaml(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         raise KnowledgeFileError(path, where, f"not valid YAML ({exc})") from exc
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_as(model: type[M], data: Any, path: Path | str) -> M:
+    """`data` (from a file or the store) as `model`; errors name the file and field."""
+    if not isinstance(data, dict):
+        raise validation_error(Path(path), ValueError("expected a mapping at the top level"))
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(Path(path), exc) from exc
 
 
 def validation_error(path: Path, exc: Exception) -> KnowledgeFileError:

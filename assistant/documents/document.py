@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.documents.base import Group, Quoted, validation_error
+from assistant.documents.base import Group, Quoted, validate_as
 from assistant.documents.guide import SLUG, Names
 from assistant.documents.plan import PROVIDES, pick_chunks
 from assistant.documents.sentences import merge_short_sentences, split_sentences
@@ -32,10 +32,7 @@ class UploadedDoc(BaseModel):
 
 
 def parse_uploaded(data: Any, where: str) -> UploadedDoc:
-    try:
-        return UploadedDoc.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(Path(where), exc) from exc
+    return validate_as(UploadedDoc, data, where)
 
 
 def document_unit(doc: UploadedDoc) -> Unit:

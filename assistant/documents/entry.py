@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.documents.base import Group, Quoted, read_yaml, validation_error
+from assistant.documents.base import Group, Quoted, read_yaml, validate_as, validation_error
 from assistant.documents.guide import SLUG, Names
 from assistant.documents.plan import PROVIDES
 from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
@@ -28,12 +28,7 @@ class EntryDoc(BaseModel):
 
 
 def parse_entry(data: Any, path: Path | str) -> EntryDoc:
-    if not isinstance(data, dict):
-        raise validation_error(Path(path), ValueError("expected a mapping at the top level"))
-    try:
-        return EntryDoc.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(Path(path), exc) from exc
+    return validate_as(EntryDoc, data, path)
 
 
 def entry_unit(doc: EntryDoc) -> Unit:

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from assistant.documents.base import Group, Quoted, read_yaml, validation_error
+from assistant.documents.base import Group, Quoted, read_yaml, validate_as, validation_error
 from assistant.documents.handoff import handoff_sentence
 from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
 
@@ -143,12 +143,7 @@ OVERVIEW_FIELDS = 2  # with no specific ask, the best-matching fields are shown
 
 def parse_guide(data: Any, path: Path | str) -> GuideDoc:
     """Validate one guide's data (from YAML or the store); errors name the file and field."""
-    if not isinstance(data, dict):
-        raise validation_error(Path(path), ValueError("expected a mapping at the top level"))
-    try:
-        return GuideDoc.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(Path(path), exc) from exc
+    return validate_as(GuideDoc, data, path)
 
 
 def guide_unit(doc: GuideDoc) -> Unit:

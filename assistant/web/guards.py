@@ -65,6 +65,13 @@ async def _reply(
     await send({"type": "http.response.body", "body": body})
 
 
+async def _too_large(send: Send, limit: int) -> None:
+    """413: declared or found while reading, the same answer."""
+    await _reply(
+        send, 413, f"the request body is over the {limit // 1024} KB limit", "invalid_request_error"
+    )
+
+
 async def _read_bounded(receive: Receive, limit: int) -> bytes | None:
     chunks: list[bytes] = []
     size = 0
@@ -180,12 +187,7 @@ class Guards:
                 await _reply(send, 400, "content-length is not a number", "invalid_request_error")
                 return
             if too_big:
-                await _reply(
-                    send,
-                    413,
-                    f"the request body is over the {limit // 1024} KB limit",
-                    "invalid_request_error",
-                )
+                await _too_large(send, limit)
                 return
         answering = path in ANSWER_ROUTES and scope.get("method") == "POST"
         if answering and self.limit is not None:
@@ -218,12 +220,7 @@ class Guards:
                 # No length declared (chunked): read at most `limit` bytes, then replay.
                 body = await _read_bounded(receive, limit)
                 if body is None:
-                    await _reply(
-                        send,
-                        413,
-                        f"the request body is over the {limit // 1024} KB limit",
-                        "invalid_request_error",
-                    )
+                    await _too_large(send, limit)
                     return
                 receive = _replay(body)
             await self.app(scope, receive, send)
