@@ -262,27 +262,13 @@
   }
 
   // ---------------------------------------------------------------- DOM helper
-  // h(tag, props, ...children): strings become text nodes; never HTML.
-  function h(tag, props, ...kids) {
-    const el = document.createElement(tag);
-    if (props) {
-      for (const [k, v] of Object.entries(props)) {
-        if (v === undefined || v === null || v === false) continue;
-        if (k === "class") el.className = v;
-        else if (k === "t") setT(el, v);
-        else if (k === "tattr") setTAttr(el, v);
-        else if (k === "text") el.textContent = v;
-        else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
-        else if (["value", "disabled", "hidden"].includes(k)) el[k] = v;
-        else el.setAttribute(k, v === true ? "" : String(v));
-      }
-    }
-    for (const kid of kids.flat(Infinity)) {
-      if (kid === null || kid === undefined || kid === false) continue;
-      el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-    }
-    return el;
-  }
+  // h(tag, props, ...children) from ../common/dom.js, with this page's translation keys.
+  const h = window.makeH((el, k, v) => {
+    if (k === "t") setT(el, v);
+    else if (k === "tattr") setTAttr(el, v);
+    else return false;
+    return true;
+  });
 
   const $ = (sel, root) => (root || document).querySelector(sel);
   const textLang = (s) => (HAN.test(s || "") ? "zh-CN" : "en");
