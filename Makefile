@@ -55,8 +55,13 @@ GOLDEN := $(addprefix -q eval/questions/,golden-zh.jsonl golden-en.jsonl traditi
 	out-of-scope-zh.jsonl out-of-scope-en.jsonl out-of-scope-heldout-zh.jsonl \
 	out-of-scope-heldout-en.jsonl dialogues-zh.jsonl dialogues-en.jsonl dialogues2-zh.jsonl \
 	dialogues2-en.jsonl golden-short.jsonl)
-DEV := $(addprefix -q eval/questions/,dev-zh.jsonl dev-en.jsonl dev2.jsonl dev-guides.jsonl \
-	dev-entries.jsonl dev-dialogues.jsonl)
+# The scope classifier trains on these dev sets. dev3 (350 answerable questions labelled
+# for retrieval) is scored, not trained on: its questions are easier to place than real
+# ones, and with it in the training mix the 4% false-refusal cut rose (held-out English
+# false refusals 4.6% -> 8.0%).
+SCOPE_DEV := $(addprefix -q eval/questions/,dev-zh.jsonl dev-en.jsonl dev2.jsonl \
+	dev-guides.jsonl dev-entries.jsonl dev-dialogues.jsonl)
+DEV := $(SCOPE_DEV) -q eval/questions/dev3-en.jsonl -q eval/questions/dev3-zh.jsonl
 
 eval: $(STAMP)
 	$(BIN)/assistant ingest
@@ -67,7 +72,7 @@ eval: $(STAMP)
 calibrate: $(STAMP)
 	$(BIN)/assistant ingest
 	$(BIN)/assistant scope train -q eval/train/scope-train.jsonl \
-		-q eval/train/scope-train-guides.jsonl -q eval/train/scope-train-nearmiss.jsonl $(DEV)
+		-q eval/train/scope-train-guides.jsonl -q eval/train/scope-train-nearmiss.jsonl $(SCOPE_DEV)
 	$(BIN)/assistant eval $(DEV)
 
 scale: $(STAMP)

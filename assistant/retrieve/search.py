@@ -37,6 +37,7 @@ SENTENCE_LEXICAL = 0.1
 # grows faster than the length (measured: 480 characters 0.5 s, 1,000 characters 1.3 s).
 MAX_QUERY_CHARS = 500
 FOCUS_NEAR = 0.9  # share of the best score within which a unit naming the subject goes first
+SCOPE_KINDS = ("plan", "guide", "entry")  # the kinds whose closeness the scope model reads
 DISTINCTIVE_SHARE = 0.05  # a word in more than this share of chunks names no subject
 
 
@@ -54,6 +55,9 @@ class Retrieval:
     vector: np.ndarray | None = None  # the query's embedding, for the scope decision
     focus: str = ""  # a follow-up's own words: quoted sentences are chosen for them
     unmentioned: dict[str, list[str]] = field(default_factory=dict)  # focus words a unit lacks
+    # The closest chunk of each kind among the dense candidates (the weakest candidate's
+    # similarity when a kind has none there): evidence for the scope decision.
+    best_by_kind: dict[str, float] = field(default_factory=dict)
 
 
 class HybridSearcher:
@@ -119,6 +123,11 @@ class HybridSearcher:
         floor = min(dense_unit.values(), default=0.0)
         for ref in lex_unit:
             dense_unit.setdefault(ref, floor)
+        best_by_kind = {kind: floor for kind in SCOPE_KINDS}
+        for chunk, sim in dense_hits:
+            kind = self.index.units[chunk.ref].kind
+            if kind in best_by_kind:
+                best_by_kind[kind] = max(best_by_kind[kind], sim)
         fused = fuse(dense_unit, lex_unit, coverage, self.lexical_weight[lang])
         ranked = sorted(fused, key=lambda r: fused[r], reverse=True)[:k]
         top_lex = max(lex_unit.values(), default=0.0)
@@ -144,6 +153,7 @@ class HybridSearcher:
             expansions=expansions,
             timings_ms=timings,
             vector=qvec,
+            best_by_kind=best_by_kind,
         )
 
     def refocus(self, retrieval: Retrieval, focus: str) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer.scope import Places, ScopeModel, features
+from assistant.answer.scope import N_RETRIEVAL, Places, ScopeModel, features
 from assistant.answer.scope_train import fit, load_training
 from tests.unit.fakes import POWER, hit, retrieval
 
@@ -32,9 +32,14 @@ def test_place_flags(question, flags):
 
 def test_features_are_vector_evidence_language_and_places():
     vec = np.ones(8, dtype=np.float32)
-    row = features("How much for power in Shanghai?", retrieval("en", [hit(POWER)]), vec, PLACES)
-    assert row.shape == (8 + 5 + 1 + 2,)
-    assert row[13] == 1.0 and row[14] == 1.0 and row[15] == 0.0
+    found = retrieval("en", [hit(POWER)])
+    found.best_by_kind = {"plan": 0.8, "guide": 0.6, "entry": 0.7}
+    row = features("How much for power in Shanghai?", found, vec, PLACES)
+    assert row.shape == (8 + N_RETRIEVAL + 1 + 2,)
+    # the evidence ends with the closest plan, guide and entry chunk, in that order
+    assert np.allclose(row[8 + N_RETRIEVAL - 3 : 8 + N_RETRIEVAL], [0.8, 0.6, 0.7])
+    lang, other, home = row[8 + N_RETRIEVAL :]
+    assert (lang, other, home) == (1.0, 1.0, 0.0)
 
 
 def test_fit_separates_and_round_trips(tmp_path):
@@ -64,7 +69,7 @@ def test_the_shipped_numbers_are_the_weighted_fit():
 
     rng = np.random.default_rng(1)
     n_vector = 6
-    x = rng.normal(size=(120, n_vector + 5 + 3))
+    x = rng.normal(size=(120, n_vector + N_RETRIEVAL + 3))
     y = (x[:, 0] + x[:, n_vector] > 0).astype(int)
     langs = np.array(["zh", "en"] * 60)
     model = fit(x, y, langs, "fake-model")
