@@ -208,40 +208,12 @@
 
   const htmlLang = (l) => (l === "en" ? "en" : "zh-CN");
 
-  function t(key, args) {
-    let s = I18N[lang][key];
-    if (s === undefined) s = I18N.zh[key];
-    if (s === undefined) s = key;
-    if (args) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in args ? String(args[k]) : m));
-    return s;
-  }
-
-  // data-i18n (+ data-i18n-args) for text, data-i18n-attr {attr: key | [key, args]} for attributes.
-  function setT(el, spec) {
-    const [key, args] = Array.isArray(spec) ? spec : [spec, null];
-    el.dataset.i18n = key;
-    if (args) el.dataset.i18nArgs = JSON.stringify(args);
-    else delete el.dataset.i18nArgs;
-    el.textContent = t(key, args);
-    return el;
-  }
-
-  function setTAttr(el, map) {
-    el.dataset.i18nAttr = JSON.stringify(map);
-    for (const [a, spec] of Object.entries(map)) {
-      const [key, args] = Array.isArray(spec) ? spec : [spec, null];
-      el.setAttribute(a, t(key, args));
-    }
-    return el;
-  }
+  // t, setT (data-i18n, data-i18n-args) and setTAttr (data-i18n-attr {attr: key | [key, args]})
+  // from ../common/dom.js, reading this page's language.
+  const { t, setT, setTAttr, retranslate, saveLang } = window.makeI18n(I18N, () => lang);
 
   function applyLang() {
-    document.documentElement.lang = htmlLang(lang);
-    document.querySelectorAll("[data-i18n]").forEach((el) => {
-      const args = el.dataset.i18nArgs ? JSON.parse(el.dataset.i18nArgs) : null;
-      el.textContent = t(el.dataset.i18n, args);
-    });
-    document.querySelectorAll("[data-i18n-attr]").forEach((el) => setTAttr(el, JSON.parse(el.dataset.i18nAttr)));
+    retranslate();
     document.querySelectorAll(".langs button").forEach((b) => {
       b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
     });
@@ -252,12 +224,7 @@
   }
 
   function setLang(l) {
-    lang = l === "en" ? "en" : "zh";
-    try {
-      localStorage.setItem(LANG_KEY, lang);
-    } catch (_) {
-      /* private mode: the choice lasts for this page */
-    }
+    lang = saveLang(LANG_KEY, l);
     applyLang();
   }
 

@@ -592,34 +592,8 @@
     }
   }
 
-  function t(key, args) {
-    let s = I18N[lang][key];
-    if (s === undefined) s = I18N.zh[key];
-    if (s === undefined) s = key;
-    if (args) {
-      s = s.replace(/\{(\w+)\}/g, (m, k) => {
-        if (!(k in args)) return m;
-        const v = args[k];
-        return typeof v === "string" && v.startsWith("@") ? t(v.slice(1)) : String(v);
-      });
-    }
-    return s;
-  }
-
-  function setT(el, spec) {
-    const [key, args] = Array.isArray(spec) ? spec : [spec, null];
-    el.dataset.i18n = key;
-    if (args) el.dataset.i18nArgs = JSON.stringify(args);
-    else delete el.dataset.i18nArgs;
-    el.textContent = t(key, args);
-    return el;
-  }
-
-  function setTAttr(el, map) {
-    el.dataset.i18nAttr = JSON.stringify(map);
-    for (const [a, k] of Object.entries(map)) el.setAttribute(a, t(k));
-    return el;
-  }
+  // t, setT and setTAttr from ../common/dom.js, reading this page's language.
+  const { t, setT, setTAttr, retranslate, saveLang } = window.makeI18n(I18N, () => lang);
 
   // Knowledge text in both languages: shows the UI language, or the other one when empty.
   function setBi(el, obj, emptyKey) {
@@ -644,16 +618,7 @@
   }
 
   function applyLang() {
-    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-    document.querySelectorAll("[data-i18n]").forEach((el) => {
-      const args = el.dataset.i18nArgs ? JSON.parse(el.dataset.i18nArgs) : null;
-      el.textContent = t(el.dataset.i18n, args);
-    });
-    document.querySelectorAll("[data-i18n-attr]").forEach((el) => {
-      for (const [a, k] of Object.entries(JSON.parse(el.dataset.i18nAttr))) {
-        el.setAttribute(a, t(k));
-      }
-    });
+    retranslate();
     document.querySelectorAll("[data-bi]").forEach(renderBi);
     document.querySelectorAll(".langs button").forEach((b) => {
       b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
@@ -663,12 +628,7 @@
   }
 
   function setLang(l) {
-    lang = l === "en" ? "en" : "zh";
-    try {
-      localStorage.setItem(LANG_KEY, lang);
-    } catch (_) {
-      /* private mode: the choice lasts for this page */
-    }
+    lang = saveLang(LANG_KEY, l);
     applyLang();
   }
 
@@ -2013,7 +1973,7 @@
         h("p", { class: "meta" },
           h("strong", { class: "count-badge", t: [g.count === 1 ? "asked_once" : "asked_n", { n: g.count }] }),
           reasons,
-          g.lang ? h("span", { t: ["q_lang", { lang: "@lang_name_" + (g.lang === "en" ? "en" : "zh") }] }) : null,
+          g.lang ? h("span", { t: ["q_lang", { lang: { t: "lang_name_" + (g.lang === "en" ? "en" : "zh") } }] }) : null,
           h("span", { t: ["last_seen", { time: fmtTime(g.last_seen) }] })),
         g.examples && g.examples.length > 1
           ? h("div", { class: "examples" }, h("h4", { t: "examples" }),
