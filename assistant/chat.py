@@ -113,6 +113,8 @@ class Assistant:
         k = top_k or self.top_k
         retrieval, context = self._retrieve(q, asked_in, clean_history(history, self.max_chars), k)
         decision = decide(q, retrieval, self.thresholds[asked_in], self.scope, context)
+        if decision.lead:
+            retrieval.hits.insert(0, retrieval.hits.pop(decision.lead))
         retrieval.query = q
         retrieval.lang = lang or asked_in
         if decision.action == "answer":

@@ -19,11 +19,21 @@ if TYPE_CHECKING:
     from assistant.answer.scope import Scope
 
 
+# A guide that states an asked-for specific (the address, the fee) in its fields leads the
+# answer in place of a best unit that states none of them, when it retrieves within this
+# share of the best score and is among the first LEAD_WITHIN hits. Only a guide: what a
+# plan task or FAQ "states" is read from its wording (any date passes for a time limit),
+# and on the dev sets that moved answers to the consultation deadline.
+STATES_NEAR = 0.85
+LEAD_WITHIN = 3
+
+
 @dataclass
 class Decision:
     action: Literal["answer", "handoff", "refuse"]
     asks: list[str] = field(default_factory=list)  # what the question asks for
     missing: list[str] = field(default_factory=list)  # asked-for specifics the unit lacks
+    lead: int = 0  # the hit the answer is built on (0: the best one)
 
 
 def in_scope(
@@ -57,11 +67,33 @@ def decide(
     # refused whatever retrieval found.
     if manipulation(question) or not in_scope(question, retrieval, threshold, scope, context):
         return Decision("refuse", asks)
-    best = retrieval.hits[0].unit
-    missing = kind_of(best).missing(best, asks, retrieval.lang)
     specific = [a for a in asks if a in SPECIFICS]
-    # Hand off when the best unit states none of the specifics asked for; a guide that
+    lead = _lead(retrieval, specific)
+    unit = retrieval.hits[lead].unit
+    missing = kind_of(unit).missing(unit, asks, retrieval.lang)
+    # Hand off when no close unit states any of the specifics asked for; a guide that
     # states some of them answers those and says which it lacks.
     if specific and set(specific) <= set(missing):
         return Decision("handoff", asks, [m for m in missing if m in SPECIFICS])
-    return Decision("answer", asks, missing)
+    return Decision("answer", asks, missing, lead)
+
+
+def _lead(retrieval: Retrieval, specific: list[str]) -> int:
+    """The hit to answer from: the best one, unless it states none of the specifics asked
+    for ("where is the service hall?" finding an FAQ about the hall's foreigners' counter)
+    and a guide that retrieves nearly as well states some (the hall's, with its address)."""
+    hits = retrieval.hits
+    if not specific:
+        return 0
+    top = hits[0].score
+
+    def states(i: int) -> bool:
+        unit = hits[i].unit
+        return not set(specific) <= set(kind_of(unit).missing(unit, specific, retrieval.lang))
+
+    if states(0):
+        return 0
+    for i in range(1, min(LEAD_WITHIN, len(hits))):
+        if hits[i].unit.kind == "guide" and hits[i].score >= STATES_NEAR * top and states(i):
+            return i
+    return 0

@@ -1,7 +1,7 @@
 """The one decision: refuse, hand off, or answer."""
 
 from assistant.answer import decide
-from tests.unit.fakes import POWER, WATER, guide, hit, retrieval
+from tests.unit.fakes import POWER, WATER, entry, guide, hit, retrieval
 
 
 def test_below_the_threshold_or_without_hits_is_refused():
@@ -32,3 +32,18 @@ def test_a_guide_with_some_of_the_asked_facts_answers_and_names_the_gap():
     assert d.action == "answer" and d.missing == ["fee"] and set(d.asks) >= {"time", "fee"}
     d = decide("工作许可要交多少钱?", retrieval("zh", [hit(guide())]), 0.9)
     assert d.action == "handoff" and d.missing == ["fee"]
+
+
+def test_a_close_guide_that_states_the_asked_fact_leads_over_a_best_unit_that_does_not():
+    # the FAQ has no address; the guide, nearly as close, has one
+    near = retrieval("en", [hit(entry(), score=1.0), hit(guide(), score=0.9)])
+    d = decide("Where is the office, what address?", near, 0.9)
+    assert d.action == "answer" and d.lead == 1 and "address" not in d.missing
+    # too far behind, or not stating it either: the best unit stays, and hands off
+    far = retrieval("en", [hit(entry(), score=1.0), hit(guide(), score=0.5)])
+    assert decide("Where is the office, what address?", far, 0.9).action == "handoff"
+    fee = retrieval("en", [hit(entry(), score=1.0), hit(guide(), score=0.95)])
+    d = decide("What is the fee?", fee, 0.9)
+    assert d.action == "handoff" and d.lead == 0
+    # a best unit that states it keeps the lead
+    assert decide("What address?", retrieval("en", [hit(guide()), hit(entry())]), 0.9).lead == 0
