@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 # A guide that states an asked-for specific (the address, the fee) in its fields leads the
-# answer in place of a best unit that states none of them, when it retrieves within this
+# answer in place of a best plan task or FAQ that states none of them, when it retrieves within this
 # share of the best score and is among the first LEAD_WITHIN hits. Only a guide: what a
 # plan task or FAQ "states" is read from its wording (any date passes for a time limit),
 # and on the dev sets that moved answers to the consultation deadline.
@@ -79,9 +79,10 @@ def decide(
 
 
 def _lead(retrieval: Retrieval, specific: list[str]) -> int:
-    """The hit to answer from: the best one, unless it states none of the specifics asked
-    for ("where is the service hall?" finding an FAQ about the hall's foreigners' counter)
-    and a guide that retrieves nearly as well states some (the hall's, with its address)."""
+    """The hit to answer from: the best one, unless it is a plan task or FAQ that states
+    none of the specifics asked for ("where is the service hall?" finding an FAQ about the
+    hall's foreigners' counter) and a guide that retrieves nearly as well states some (the
+    hall's, with its address)."""
     hits = retrieval.hits
     if not specific:
         return 0
@@ -91,7 +92,10 @@ def _lead(retrieval: Retrieval, specific: list[str]) -> int:
         unit = hits[i].unit
         return not set(specific) <= set(kind_of(unit).missing(unit, specific, retrieval.lang))
 
-    if states(0):
+    # A guide that lacks the field is still the procedure asked about: another guide's
+    # time limit would answer for a different procedure (held out, "how many days to
+    # register a company?" moved to the social-insurance guide's time limit).
+    if states(0) or hits[0].unit.kind == "guide":
         return 0
     for i in range(1, min(LEAD_WITHIN, len(hits))):
         if hits[i].unit.kind == "guide" and hits[i].score >= STATES_NEAR * top and states(i):

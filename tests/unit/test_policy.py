@@ -1,7 +1,10 @@
 """The one decision: refuse, hand off, or answer."""
 
+import copy
+
 from assistant.answer import decide
-from tests.unit.fakes import POWER, WATER, entry, guide, hit, retrieval
+from assistant.documents.guide import GuideDoc, guide_unit
+from tests.unit.fakes import GUIDE_DATA, POWER, WATER, entry, guide, hit, retrieval
 
 
 def test_below_the_threshold_or_without_hits_is_refused():
@@ -47,3 +50,12 @@ def test_a_close_guide_that_states_the_asked_fact_leads_over_a_best_unit_that_do
     assert d.action == "handoff" and d.lead == 0
     # a best unit that states it keeps the lead
     assert decide("What address?", retrieval("en", [hit(guide()), hit(entry())]), 0.9).lead == 0
+    # a best guide without the field is still the procedure asked about: it hands off
+    # rather than quote another procedure's address
+    data = copy.deepcopy(GUIDE_DATA)
+    data["slug"] = "company-registration"
+    del data["fields"]["address"], data["fields"]["window"]
+    lacking = guide_unit(GuideDoc.model_validate(data))
+    both = retrieval("en", [hit(lacking, score=1.0), hit(guide(), score=0.95)])
+    d = decide("Where is the office, what address?", both, 0.9)
+    assert d.action == "handoff" and d.lead == 0
