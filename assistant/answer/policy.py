@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 
 
 # A guide that states an asked-for specific (the address, the fee) in its fields leads the
-# answer in place of a best plan task or FAQ that states none of them, when it retrieves within this
-# share of the best score and is among the first LEAD_WITHIN hits. Only a guide: what a
-# plan task or FAQ "states" is read from its wording (any date passes for a time limit),
-# and on the dev sets that moved answers to the consultation deadline.
+# answer in place of a best plan task or FAQ that states none of them, when it retrieves
+# within this share of the best score and is among the first LEAD_WITHIN hits. Only a
+# guide: what a plan task or FAQ "states" is read from its wording (any date passes for a
+# time limit), and on the dev sets that moved answers to the consultation deadline.
 STATES_NEAR = 0.85
 LEAD_WITHIN = 3
 
