@@ -95,7 +95,7 @@ def _lead(retrieval: Retrieval, specific: list[str]) -> int:
     # A guide that lacks the field is still the procedure asked about: another guide's
     # time limit would answer for a different procedure (held out, "how many days to
     # register a company?" moved to the social-insurance guide's time limit).
-    if states(0) or hits[0].unit.kind == "guide":
+    if hits[0].unit.kind == "guide" or states(0):
         return 0
     for i in range(1, min(LEAD_WITHIN, len(hits))):
         if hits[i].unit.kind == "guide" and hits[i].score >= STATES_NEAR * top and states(i):

@@ -206,7 +206,7 @@
     return String(prefs[0] || "").toLowerCase().startsWith("zh") ? "zh" : "en";
   }
 
-  const htmlLang = (l) => (l === "en" ? "en" : "zh-CN");
+  const { htmlLang } = window; // from ../common/dom.js
 
   // t, setT (data-i18n, data-i18n-args) and setTAttr (data-i18n-attr {attr: key | [key, args]})
   // from ../common/dom.js, reading this page's language.

@@ -33,6 +33,9 @@ window.makeH = function makeH(special) {
   };
 };
 
+/* htmlLang(l): the `lang` attribute for a language code ("en", else Chinese). */
+window.htmlLang = (l) => (l === "en" ? "en" : "zh-CN");
+
 /* makeI18n(I18N, getLang) returns {t, setT, setTAttr, retranslate, saveLang}:
  *  - t(key, args): the string in the current language, else the Chinese one, else the key;
  *    `{name}` takes args[name], and an argument {t: key} is itself translated;
@@ -78,7 +81,7 @@ window.makeI18n = function makeI18n(I18N, getLang) {
   }
 
   function retranslate() {
-    document.documentElement.lang = getLang() === "en" ? "en" : "zh-CN";
+    document.documentElement.lang = window.htmlLang(getLang());
     document.querySelectorAll("[data-i18n]").forEach((el) => {
       const args = el.dataset.i18nArgs ? JSON.parse(el.dataset.i18nArgs) : null;
       el.textContent = t(el.dataset.i18n, args);

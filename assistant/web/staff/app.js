@@ -594,6 +594,7 @@
 
   // t, setT and setTAttr from ../common/dom.js, reading this page's language.
   const { t, setT, setTAttr, retranslate, saveLang } = window.makeI18n(I18N, () => lang);
+  const { htmlLang } = window;
 
   // Knowledge text in both languages: shows the UI language, or the other one when empty.
   function setBi(el, obj, emptyKey) {
@@ -610,10 +611,10 @@
     const pick = (obj[lang] || "").trim() ? lang : (obj[other] || "").trim() ? other : null;
     if (pick) {
       el.textContent = obj[pick];
-      el.lang = pick === "zh" ? "zh-CN" : "en";
+      el.lang = htmlLang(pick);
     } else {
       el.textContent = el.dataset.biEmpty ? t(el.dataset.biEmpty) : "";
-      el.lang = lang === "zh" ? "zh-CN" : "en";
+      el.lang = htmlLang(lang);
     }
   }
 
@@ -936,7 +937,7 @@
     val = val || {};
     const cell = (l) => {
       const id = nid("f");
-      const common = { id, lang: l === "zh" ? "zh-CN" : "en", value: opts.join ? (val[l] || []).join("\n") : val[l] || "" };
+      const common = { id, lang: htmlLang(l), value: opts.join ? (val[l] || []).join("\n") : val[l] || "" };
       let ctl;
       if (opts.rows) ctl = h("textarea", Object.assign({ rows: opts.rows, class: opts.rows >= 6 ? "tall" : null }, common));
       else if (opts.wrap) ctl = lineArea(common.value, { id, lang: common.lang });
@@ -1034,7 +1035,7 @@
     const slug = slugField(d.slug, isNew);
     const title = pair("f_title", d.title, { name: "title", wrap: true });
     const langSel = selectEl(nid("f"), [["zh", "lang_zh"], ["en", "lang_en"]], d.lang === "en" ? "en" : "zh");
-    const text = h("textarea", { id: nid("f"), rows: 16, value: d.text || "", lang: d.lang === "en" ? "en" : "zh-CN", "data-name": "text" });
+    const text = h("textarea", { id: nid("f"), rows: 16, value: d.text || "", lang: htmlLang(d.lang), "data-name": "text" });
     const refs = refsField(d.source_refs);
     const file = d.filename ? h("p", { class: "hint", t: ["f_filename", { name: d.filename }] }) : null;
     return {
@@ -1325,7 +1326,7 @@
 
   function viewEntries() {
     const msgs = msgArea();
-    const q = h("input", { type: "search", id: "f-q", value: listState.q, tattr: { placeholder: "search_ph" }, lang: lang === "zh" ? "zh-CN" : "en" });
+    const q = h("input", { type: "search", id: "f-q", value: listState.q, tattr: { placeholder: "search_ph" }, lang: htmlLang(lang) });
     const st = selectEl("f-status", [["", "all_statuses"], ...STATUSES.map((s) => [s, "status_" + s])], listState.status);
     const kd = selectEl("f-kind", [["", "all_kinds"], ...KINDS.map((k) => [k, "kind_" + k])], listState.kind);
     const tbody = h("tbody");
@@ -1691,11 +1692,11 @@
             delete box.dataset.i18nArgs;
             box.textContent = ans[l];
             box.classList.remove("empty");
-            box.lang = l === "zh" ? "zh-CN" : "en";
+            box.lang = htmlLang(l);
           } else {
             setT(box, "pv_no_answer");
             box.classList.add("empty");
-            box.lang = lang === "zh" ? "zh-CN" : "en";
+            box.lang = htmlLang(lang);
           }
         }
         setT(pvStatus, ["pv_updated", { time: new Date().toLocaleTimeString("en-GB") }]);
@@ -1952,7 +1953,7 @@
     if (!r.groups.length) list.append(h("p", { class: "muted", t: "queue_empty" }));
     for (const g of r.groups) {
       const msgs = msgArea();
-      const qLang = g.lang === "en" ? "en" : "zh-CN";
+      const qLang = htmlLang(g.lang);
       const btn = h("button", { type: "button", class: "primary", t: "create_from_q" });
       btn.addEventListener("click", async () => {
         btn.disabled = true;
