@@ -43,9 +43,12 @@ def corpus():
 
 
 @pytest.mark.parametrize(("name", "at_least"), [("glossary.yaml", 100), ("synonyms_zh.yaml", 20)])
-def test_every_official_term_appears_in_its_source_refs(units, name, at_least):
+def test_every_official_term_appears_in_its_source_refs(corpus, name, at_least):
+    """Plan tasks and service guides alike: a term that leads a query to a guide's
+    procedure must be that guide's own wording."""
     data = yaml.safe_load((KB / name).read_text(encoding="utf-8"))
     assert len(data["terms"]) >= at_least
+    units = corpus.by_ref
     for term in data["terms"]:
         assert term["source_refs"], term
         texts = [units[r].title + units[r].text for r in term["source_refs"]]
@@ -72,6 +75,16 @@ def test_chinese_synonyms_expand_colloquial_words():
     assert z.expand("接电收费吗?") == ["用电", "报装", "低压接入"]
     assert "拖欠账款" in z.expand("国企一直拖欠我们的货款")
     assert z.expand("今天天气怎么样") == []
+    # the service guides' procedures, in everyday words
+    assert "企业注销" in z.expand("公司不开了怎么关掉")
+    assert "工作许可" in z.expand("招老外要办什么证")
+
+
+def test_glossary_leads_everyday_english_to_the_guides_terms():
+    g = Glossary.load(KB / "glossary.yaml")
+    assert "企业注销" in g.expand("How do I shut down my company?")
+    assert "发票申领" in g.expand("Where do we get fapiao?")
+    assert "外国人来华工作许可" in g.expand("hiring foreigners")
 
 
 def test_glossary_matches_whole_words_and_plurals():
