@@ -44,6 +44,14 @@ def fuse(
     return {r: (1 - alpha) * d.get(r, 0.0) + alpha * lx.get(r, 0.0) for r in refs}
 
 
+def rank(fused: dict[str, float], dense: dict[str, float], k: int) -> list[str]:
+    """The k best refs. Equal fused scores are common (at half lexical weight, a unit found
+    only by keywords and one found only by its vector both score 0.5): the closer vector
+    wins, then the ref, so the order never depends on set iteration (it varied with
+    PYTHONHASHSEED, and with it the eval's figures)."""
+    return sorted(fused, key=lambda r: (-fused[r], -dense.get(r, 0.0), r))[:k]
+
+
 def relevance_of(hits: list[Hit], coverage: float) -> float:
     """How sure we are that the best unit answers the query: its cosine, plus keyword
     evidence when the query's terms are found in the corpus and the best unit holds them.

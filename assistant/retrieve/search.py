@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.index.tokenize import tokenize
 from assistant.lang import detect_lang, to_simplified
-from assistant.retrieve.fusion import LEXICAL_WEIGHT, fuse, relevance_of
+from assistant.retrieve.fusion import LEXICAL_WEIGHT, fuse, rank, relevance_of
 from assistant.schema import Chunk, Hit, Lang
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class HybridSearcher:
             if kind in best_by_kind:
                 best_by_kind[kind] = max(best_by_kind[kind], sim)
         fused = fuse(dense_unit, lex_unit, coverage, self.lexical_weight[lang])
-        ranked = sorted(fused, key=lambda r: fused[r], reverse=True)[:k]
+        ranked = rank(fused, dense_unit, k)
         top_lex = max(lex_unit.values(), default=0.0)
         hits = [
             Hit(

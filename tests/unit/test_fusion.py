@@ -53,3 +53,13 @@ def test_coverage_is_the_matched_share_of_idf_mass():
     # unknown words never reach BM25
     assert lex.scores(["unknownword"]).sum() == 0
     assert lex.scores(["用电", "unknownword"]).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_ties_are_broken_by_the_closer_vector_then_the_ref_whatever_the_insertion_order():
+    dense = {"plan#19": 0.80, "entry:x": 0.88, "entry:y": 0.88}  # all three fuse to 0.5
+    lexical = {"plan#19": 9.0}
+    orders = [list(dense), list(reversed(dense))]
+    ranked = [
+        fusion.rank(fuse({r: dense[r] for r in o}, lexical, 1.0, 0.5), dense, 3) for o in orders
+    ]
+    assert ranked[0] == ranked[1] == ["entry:x", "entry:y", "plan#19"]
