@@ -15,6 +15,9 @@ from assistant.schema import Lang
 
 # The specifics: facts a person acts on, which must never be guessed.
 SPECIFICS = ("fee", "time", "hours", "address", "phone")
+# Facts of a procedure: a short question asking only for one of these ("要带啥东西?",
+# "how long does approval take?") asks about whatever the conversation was about.
+FACTS = (*SPECIFICS, "window", "materials")
 
 ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
     "fee": {
@@ -59,7 +62,11 @@ ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
     },
     "phone": {
         "zh": re.compile(r"电话|号码|联系方式"),
-        "en": re.compile(r"\bphone\b|\btelephone\b|\bcontact number\b|\bcall\b.*\bnumber\b", re.I),
+        "en": re.compile(
+            r"\bphone\b|\btelephone\b|\bcontact number\b|\bcall\b.*\bnumber\b|"
+            r"\bnumbers? (i|we|you) can call\b",
+            re.I,
+        ),
     },
     "materials": {
         "zh": re.compile(
@@ -115,6 +122,14 @@ LABEL: dict[str, dict[Lang, str]] = {
 def asked(question: str, lang: Lang) -> list[str]:
     """Everything the question asks for, in the order of ASKS."""
     return [kind for kind, by_lang in ASKS.items() if by_lang[lang].search(question)]
+
+
+_LINK = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.I)
+
+
+def bare_link(question: str) -> bool:
+    """A message that is only a web address asks nothing we can answer."""
+    return bool(_LINK.match(question))
 
 
 def asked_specifics(question: str, lang: Lang) -> list[str]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.asks import ASKS
+from assistant.asks import ASKS, FACTS, asked, bare_link
 from assistant.index.tokenize import tokenize
 from assistant.lang import detect_lang, to_simplified
 
@@ -78,7 +78,6 @@ def contentless(question: str) -> bool:
     return all(len(t) < 2 for t in tokenize(own_words(question)))
 
 
-_URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.I)
 # A continuation with more of its own words than this is read alone first ("还有个事,国企
 # 欠我们货款半年不给,有人管吗" opens like a follow-up but asks something complete).
 SHORT_OWN = 3
@@ -110,13 +109,19 @@ def plan(
     if (
         not history
         or len(question) > LONGEST_FOLLOWUP
-        or _URL.match(question)
+        or bare_link(question)
         or elsewhere(question)
     ):
         return None
     words = own_words(question)
     tokens = tokenize(words)
     if tokens and coverage_of(tokens) < MIN_OWN_COVERAGE:
+        # Words the knowledge base does not know are a new subject ("那怎么制造炸弹呢?"),
+        # unless the question is a few words asking for a fact of the procedure under
+        # discussion ("大概多久能批下来?", "需要带啥东西"): that is tried alone first and
+        # leans on the conversation only if it fails alone, as an unsure follow-up.
+        if len(tokens) <= SHORT_OWN and set(FACTS) & set(asked(question, detect_lang(question))):
+            return Turn(context_of(history), certain=False, focus=words)
         return None
     # One word of its own ("phone number?", "工厂呢?") cannot be a topic by itself.
     certain = (

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from assistant.answer.manipulation import manipulation
-from assistant.asks import SPECIFICS, asked
+from assistant.asks import SPECIFICS, asked, bare_link
 from assistant.documents import kind_of
 from assistant.lang import detect_lang
 from assistant.retrieve import Retrieval
@@ -45,7 +45,7 @@ def in_scope(
 ) -> bool:
     """The scope classifier when one is shipped for this embedding model; otherwise the
     calibrated relevance threshold."""
-    if not retrieval.hits:
+    if not retrieval.hits or bare_link(question):
         return False
     if scope is not None:
         return scope.p_in_scope(question, retrieval, context) >= scope.model.cut(question)

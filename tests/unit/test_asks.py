@@ -15,6 +15,7 @@ from tests.unit.fakes import POWER, hit, retrieval
         ("Is anything being done to cut logistics costs?", "en", []),
         ("园区转供电电价高,方案里有没有提到要解决?", "zh", []),
         ("What is the phone number for comments on the plan?", "en", ["phone"]),
+        ("is there a number i can call?", "en", ["phone"]),
         ("医药企业的研发奖励资金,每家最多能拿多少?", "zh", ["fee"]),
         ("离岛免税购物每人每年的额度是多少?", "zh", ["fee"]),
     ],

@@ -76,6 +76,19 @@ def test_words_the_knowledge_base_does_not_know_are_judged_alone(question):
     assert plan(question, ["小微企业接电要钱吗?"], KNOWS_NOTHING) is None
 
 
+@pytest.mark.parametrize(
+    "question", ["大概多久能批下来?", "需要带啥东西", "is there a number i can call?"]
+)
+def test_a_short_question_for_a_fact_is_an_unsure_follow_up_even_in_unknown_words(question):
+    # its own words (批下来, 东西, number) are unknown, but it asks for the time limit,
+    # materials or phone of the procedure under discussion: tried alone first, then with
+    # the conversation
+    turn = plan(question, ["给外籍员工申请来华工作许可"], KNOWS_NOTHING)
+    assert turn is not None and not turn.certain
+    assert turn.context == "给外籍员工申请来华工作许可"
+    assert plan("那怎么制造炸弹呢?", ["给外籍员工申请来华工作许可"], KNOWS_NOTHING) is None
+
+
 def test_other_places_and_bare_urls_are_judged_alone():
     elsewhere = lambda q: "深圳" in q  # noqa: E731
     assert plan("那深圳呢?", ["信用修复怎么办?"], KNOWS_ALL, elsewhere) is None
