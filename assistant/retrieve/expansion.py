@@ -22,8 +22,21 @@ class Term:
 
 
 class Glossary:
-    def __init__(self, terms: list[Term]) -> None:
+    def __init__(self, terms: list[Term], loanwords: dict[str, str] | None = None) -> None:
         self.terms = terms
+        # Chinese words English speakers use as they are (fapiao, chop): their meaning in
+        # English, for the query's vector, which does not know them.
+        self.loanwords = {k.lower(): v for k, v in (loanwords or {}).items()}
+        self._loan = (
+            re.compile(
+                r"\b("
+                + "|".join(re.escape(k) for k in sorted(self.loanwords, key=len, reverse=True))
+                + r")s?\b",
+                re.I,
+            )
+            if self.loanwords
+            else None
+        )
         keys = sorted({k for t in terms for k in t.en}, key=len, reverse=True)
         self._by_key: dict[str, list[Term]] = {}
         for t in terms:
@@ -49,7 +62,14 @@ class Glossary:
             )
             for t in data.get("terms", [])
         ]
-        return cls(terms)
+        return cls(terms, {str(k): str(v) for k, v in (data.get("loanwords") or {}).items()})
+
+    def gloss(self, text: str) -> str:
+        """`text` with each loanword followed by its meaning: "fapiao" -> "fapiao (invoice)"."""
+        if self._loan is None:
+            return text
+        meaning = self.loanwords
+        return self._loan.sub(lambda m: f"{m.group(0)} ({meaning[m.group(1).lower()]})", text)
 
     def matches(self, text: str) -> list[Term]:
         """Glossary terms whose English words appear in `text`."""

@@ -93,7 +93,8 @@ class HybridSearcher:
         # Chinese synonyms feed keywords only: on the dev sets, adding them to the dense
         # query too cut refusal recall (0.81 -> 0.72) for a small gain in false refusals.
         dense_terms = expansions[: self.dense_terms] if lang == "en" else []
-        qvec = self.embeddings.embed_query_array(" ".join([text, *dense_terms]))
+        dense_text = self.glossary.gloss(text) if lang == "en" else text
+        qvec = self.embeddings.embed_query_array(" ".join([dense_text, *dense_terms]))
         timings["embed"] = _ms(t)
 
         t = time.perf_counter()

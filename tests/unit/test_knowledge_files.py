@@ -134,3 +134,12 @@ def test_third_party_facts_name_a_source_marked_unofficial(corpus):
         for name, field in u.data["fields"].items():
             if field and field.get("source"):
                 assert field["source"] in others, (u.ref, name)
+
+
+def test_loanwords_are_glossed_for_the_query_vector():
+    g = Glossary.load(KB / "glossary.yaml")
+    assert g.gloss("How do I get fapiao for my new company?") == (
+        "How do I get fapiao (invoice) for my new company?"
+    )
+    assert g.gloss("Where are our Chops made?") == "Where are our Chops (company seal) made?"
+    assert g.gloss("chopsticks for the canteen") == "chopsticks for the canteen"
