@@ -26,7 +26,8 @@ CONTINUES = {
     ),
     "en": re.compile(
         r"^(and|what about|how about|and for|and if|what if|same for|also|then|but)\b|"
-        r"\b(it|its|they|them|those|these|that one|this one)\b",
+        r"\b(it|its|they|them|those|these|that one|this one)\b|"
+        r"^(is|was|does|can|will|would) (that|this)\b",
         re.I,
     ),
 }
@@ -63,10 +64,12 @@ def continues(question: str) -> bool:
 
 def own_words(question: str) -> str:
     """The question without continuation words and without what it asks for."""
-    text = _FILLER.sub(" ", to_simplified(question))
+    # What it asks for first: its patterns read the whole phrase ("a number I can call").
+    text = to_simplified(question)
     lang = detect_lang(question)
     for pattern in (p[lang] for p in ASKS.values()):
         text = pattern.sub(" ", text)
+    text = _FILLER.sub(" ", text)
     return re.sub(r"[\s??!!,,。.、::]+", " ", text).strip()
 
 

@@ -76,17 +76,24 @@ def test_words_the_knowledge_base_does_not_know_are_judged_alone(question):
     assert plan(question, ["小微企业接电要钱吗?"], KNOWS_NOTHING) is None
 
 
-@pytest.mark.parametrize(
-    "question", ["大概多久能批下来?", "需要带啥东西", "is there a number i can call?"]
-)
+@pytest.mark.parametrize("question", ["大概多久能批下来?", "需要带啥东西"])
 def test_a_short_question_for_a_fact_is_an_unsure_follow_up_even_in_unknown_words(question):
-    # its own words (批下来, 东西, number) are unknown, but it asks for the time limit,
-    # materials or phone of the procedure under discussion: tried alone first, then with
-    # the conversation
+    # its own words (批下来, 东西) are unknown, but it asks for the time limit or materials
+    # of the procedure under discussion: tried alone first, then with the conversation
     turn = plan(question, ["给外籍员工申请来华工作许可"], KNOWS_NOTHING)
     assert turn is not None and not turn.certain
     assert turn.context == "给外籍员工申请来华工作许可"
     assert plan("那怎么制造炸弹呢?", ["给外籍员工申请来华工作许可"], KNOWS_NOTHING) is None
+
+
+@pytest.mark.parametrize(
+    "question", ["is there a phone number i can call?", "is that available 24 hours?"]
+)
+def test_a_question_for_a_fact_of_what_was_just_discussed_leans_on_it(question):
+    # what it asks for is read before the filler words ("a number i can call"), and
+    # "is that ..." points back
+    turn = plan(question, ["I want to get power connected to my new workshop"], KNOWS_ALL)
+    assert turn is not None and turn.certain
 
 
 def test_other_places_and_bare_urls_are_judged_alone():
