@@ -145,7 +145,7 @@ class Assistant:
         turn = plan(
             q,
             history,
-            self.searcher.index.known_share,
+            self.searcher.known_share,
             lambda text: places is not None and places.flags(text)[0] > 0,
         )
         if turn is not None and turn.certain:

@@ -101,12 +101,12 @@ def context_of(history: list[str]) -> str:
 def plan(
     question: str,
     history: list[str],
-    coverage_of: Callable[[list[str]], float],
+    coverage_of: Callable[[str], float],
     elsewhere: Callable[[str], bool] = lambda q: False,
 ) -> Turn | None:
     """The follow-up reading of `question`, or None to take it alone.
 
-    `coverage_of(tokens)`: the share of the tokens the knowledge base knows; `elsewhere(q)`:
+    `coverage_of(words)`: the share of the words the knowledge base knows; `elsewhere(q)`:
     the question names another city or country as its subject (always judged alone).
     """
     if (
@@ -118,7 +118,7 @@ def plan(
         return None
     words = own_words(question)
     tokens = tokenize(words)
-    if tokens and coverage_of(tokens) < MIN_OWN_COVERAGE:
+    if tokens and coverage_of(words) < MIN_OWN_COVERAGE:
         # Words the knowledge base does not know are a new subject ("那怎么制造炸弹呢?"),
         # unless the question is a few words asking for a fact of the procedure under
         # discussion ("大概多久能批下来?", "需要带啥东西"): that is tried alone first and

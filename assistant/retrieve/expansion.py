@@ -82,6 +82,10 @@ class Glossary:
                     found.append(t)
         return found
 
+    def without_keys(self, text: str) -> str:
+        """`text` with the words this list knows taken out (they are its terms instead)."""
+        return self._pattern.sub(" ", text.lower()) if self._pattern else text
+
     def expand(self, text: str) -> list[str]:
         """Official Chinese terms for the English words in `text`, without repeats."""
         out: list[str] = []

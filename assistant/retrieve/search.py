@@ -185,6 +185,16 @@ class HybridSearcher:
             key=lambda h: (h.score < FOCUS_NEAR * top, bool(retrieval.unmentioned[h.unit.ref]))
         )
 
+    def known_share(self, words: str) -> float:
+        """How much of `words` the knowledge base knows, a word the glossary or the synonyms
+        lead to its terms ("工厂" to 工业企业, "technicians" to 技能人才) counting as known."""
+        text = to_simplified(words)
+        lang = detect_lang(text)
+        terms = self._expand(text, lang)
+        words_list = self.glossary if lang == "en" else self.synonyms
+        rest = words_list.without_keys(text) if words_list else text
+        return self.index.known_share(tokenize(" ".join([rest, *terms])))
+
     def _expand(self, text: str, lang: Lang) -> list[str]:
         """Official terms for the user's words: the glossary for English, synonyms for Chinese."""
         if lang == "en":

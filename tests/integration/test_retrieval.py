@@ -113,6 +113,22 @@ def test_follow_up_carries_the_topic(services):
     assert "plan#28" in covered(services, follow.retrieved[:3])
 
 
+def test_everyday_words_the_synonyms_know_keep_a_follow_up_in_the_conversation(services):
+    # 工厂 is nowhere in the knowledge base, but the synonyms lead it to 工业企业; 天气
+    # is not ours at all
+    searcher = services.searcher
+    assert searcher.known_share("工厂") == 1.0
+    assert searcher.known_share("skilled technicians") == 1.0
+    assert searcher.known_share("天气") == 0.0
+    from assistant.chat import ChatSession
+
+    session = ChatSession(services.assistant)
+    session.send("我们饭店准备把烧煤的炉子改成烧气的,设备钱能补一点吗?")
+    follow = session.send("工厂呢?")
+    assert not follow.refused and "plan#23" in covered(services, follow.retrieved[:3])
+    assert session.send("那明天海口天气咋样").refused
+
+
 def test_retriever_is_a_langchain_retriever(services):
     docs = services.retriever.invoke("外国人在海口工作生活有哪些便利服务?")
     assert docs and "plan#6" in covered(services, [docs[0].metadata["ref"]])
