@@ -36,7 +36,8 @@ ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
     },
     "time": {
         "zh": re.compile(
-            r"多久|多长时间|几天|几个工作日|多少天|哪天|几号|什么时候开始|截止|办理时限"
+            r"多久|多长时间|几天|几个工作日|多少天|哪天|几号|什么时候开始|截止|办理时限|时限|"
+            r"时间要求|多少天内|几天内"
         ),
         "en": re.compile(
             r"\bhow long\b|how many (working )?days|\bdeadline\b|what date|processing time",
@@ -51,7 +52,10 @@ ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
         ),
     },
     "address": {
-        "zh": re.compile(r"地址|在哪|哪里办|什么地方办|怎么走"),
+        # "地址" alone is often the subject (地址变更, 注册地址有啥要求), not a request
+        "zh": re.compile(
+            r"地址(在哪|是|多少|呢)|什么地址|哪个地址|具体地址|在哪|哪里办|什么地方办|怎么走"
+        ),
         "en": re.compile(
             r"\baddress\b|\bwhere is\b|\bwhere are\b|\blocated\b|\bdirections\b", re.I
         ),
@@ -122,6 +126,22 @@ LABEL: dict[str, dict[Lang, str]] = {
 def asked(question: str, lang: Lang) -> list[str]:
     """Everything the question asks for, in the order of ASKS."""
     return [kind for kind, by_lang in ASKS.items() if by_lang[lang].search(question)]
+
+
+# What a unit's Chinese text must contain to state a specific a question asks for (a date
+# states "when", as a duration states "how long").
+STATES: dict[str, re.Pattern[str]] = {
+    "fee": re.compile(r"\d+(\.\d+)?\s*(元|万元|%)|零投资|免费|免收|不收费|零成本"),
+    "time": re.compile(r"\d+\s*(个)?(工作日|天|日|小时|分钟|月|年)|7×24|24小时|即时|当场"),
+    "hours": re.compile(r"\d+\s*(个)?(工作日|天|日|小时|分钟|月|年)|7×24|24小时|即时|当场"),
+    "address": re.compile(r"地址|\d+号|路\d|大道"),
+    "phone": re.compile(r"\d{3,4}-\d{7,8}|12345|电子邮箱"),
+}
+
+
+def unstated(asks: list[str], text: str) -> list[str]:
+    """The specifics asked for that `text` (Chinese) does not state."""
+    return [a for a in asks if a in STATES and not STATES[a].search(text)]
 
 
 _LINK = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.I)

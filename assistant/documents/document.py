@@ -9,9 +9,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.asks import unstated
 from assistant.documents.base import Group, Quoted, validate_as
 from assistant.documents.guide import SLUG, Names
-from assistant.documents.plan import PROVIDES, pick_chunks
+from assistant.documents.plan import pick_chunks
 from assistant.documents.sentences import merge_short_sentences, split_sentences
 from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
 
@@ -75,7 +76,7 @@ class DocumentKind:
         return f"文件“{unit.title}”" if lang == "zh" else f'the document "{unit.title_for("en")}"'
 
     def missing(self, unit: Unit, asks: list[str], lang: Lang) -> list[str]:
-        return [a for a in asks if a in PROVIDES and not PROVIDES[a].search(unit.text)]
+        return unstated(asks, unit.text)
 
     def quote(self, hit: Hit, n: int, lang: Lang, asks: list[str], primary: bool) -> Quoted:
         chosen = pick_chunks(hit, lang, MAX_QUOTED if primary else 1)

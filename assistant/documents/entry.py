@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.asks import unstated
 from assistant.documents.base import Group, Quoted, read_yaml, validate_as, validation_error
 from assistant.documents.guide import SLUG, Names
-from assistant.documents.plan import PROVIDES
 from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
 
 
@@ -79,7 +79,7 @@ class EntryKind:
         return f"常见问答“{unit.title}”" if lang == "zh" else f'the FAQ "{unit.title_for("en")}"'
 
     def missing(self, unit: Unit, asks: list[str], lang: Lang) -> list[str]:
-        return [a for a in asks if a in PROVIDES and not PROVIDES[a].search(unit.text)]
+        return unstated(asks, unit.text)
 
     def quote(self, hit: Hit, n: int, lang: Lang, asks: list[str], primary: bool) -> Quoted:
         unit = hit.unit

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assistant.asks import STATES
 from assistant.documents.base import Group, Quoted, read_yaml, validate_as, validation_error
 from assistant.documents.handoff import handoff_sentence
 from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
@@ -138,6 +139,15 @@ ASK_FIELDS: dict[str, list[str]] = {
     "online": ["online"],
     "legal": ["legal_basis"],
 }
+# A specific stated in another field: stricter than a plan task's (asks.STATES), since a
+# guide's fields carry dates (2024年, 9月6日) that say nothing of how long a step takes.
+IN_PASSING: dict[str, re.Pattern[str]] = {
+    **STATES,
+    "time": re.compile(
+        r"(?<![\d年月.])\d{1,3}\s*(个)?(工作日|自然日|天|日|小时|个月|周)|(?<![\d.])\d{1,2}\s*年(?![\d月])"
+    ),
+    "hours": re.compile(r"\d{1,2}[::]\d{2}|7×24|24小时"),
+}
 OVERVIEW_FIELDS = 2  # with no specific ask, the best-matching fields are shown
 
 
@@ -224,13 +234,26 @@ class GuideKind:
     def present(self, unit: Unit) -> set[str]:
         return {field_of(s.id) for s in unit.sentences}
 
-    def missing(self, unit: Unit, asks: list[str], lang: Lang) -> list[str]:
+    def unfilled(self, unit: Unit, asks: list[str]) -> list[str]:
+        """What was asked for whose own fields this guide leaves empty."""
         have = self.present(unit)
         return [a for a in asks if a in ASK_FIELDS and not set(ASK_FIELDS[a]) & have]
+
+    def _stating(self, unit: Unit, ask: str) -> list[str]:
+        """Other fields that state a specific its own field lacks: a guide without a time
+        limit may still say "apply within 30 days" under its conditions."""
+        pattern = IN_PASSING.get(ask)
+        if pattern is None:
+            return []
+        return list(dict.fromkeys(field_of(s.id) for s in unit.sentences if pattern.search(s.zh)))
+
+    def missing(self, unit: Unit, asks: list[str], lang: Lang) -> list[str]:
+        return [a for a in self.unfilled(unit, asks) if not self._stating(unit, a)]
 
     def wanted_fields(self, hit: Hit, lang: Lang, asks: list[str]) -> list[str]:
         have = self.present(hit.unit)
         wanted = [f for a in asks for f in ASK_FIELDS.get(a, []) if f in have]
+        wanted += [f for a in self.unfilled(hit.unit, asks) for f in self._stating(hit.unit, a)]
         if not wanted:  # no particular ask: the fields that match the question best
             ranked = [field_of(c.sentence_ids[0]) for c, _ in hit.chunks_in(lang) if c.sentence_ids]
             wanted = list(dict.fromkeys(ranked))[:OVERVIEW_FIELDS]
@@ -263,7 +286,9 @@ class GuideKind:
                 url = (data["fields"].get(name) or {}).get("url", "") if name == "online" else ""
                 extra = f" ({url})" if url else ""
                 lines.append(f"{head}{colon}{texts[0]}{extra} [{n}]{note}")
-        gaps = self.missing(unit, asks, lang)
+        # A specific stated only in passing (a deadline under the conditions) is quoted,
+        # and the empty field it belongs to is still named.
+        gaps = self.unfilled(unit, asks)
         if gaps and primary:
             lines.append(handoff_sentence(label, gaps, lang))
         if primary:

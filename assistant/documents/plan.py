@@ -3,24 +3,16 @@ numbering into tasks and sections, with an aligned English rendering of every se
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.asks import unstated
 from assistant.documents.base import Group, KnowledgeFileError, Quoted, read_yaml
 from assistant.documents.parser import parse_document
 from assistant.documents.sentences import merge_short_sentences, split_sentences
 from assistant.documents.translation import align, load_renderings, translation_files
 from assistant.schema import Chunk, DocKind, Hit, Lang, Unit
 
-# What a unit's Chinese text must contain to state a specific a question asks for.
-PROVIDES: dict[str, re.Pattern[str]] = {
-    "fee": re.compile(r"\d+(\.\d+)?\s*(元|万元|%)|零投资|免费|免收|不收费|零成本"),
-    "time": re.compile(r"\d+\s*(个)?(工作日|天|日|小时|分钟|月|年)|7×24|24小时|即时|当场"),
-    "hours": re.compile(r"\d+\s*(个)?(工作日|天|日|小时|分钟|月|年)|7×24|24小时|即时|当场"),
-    "address": re.compile(r"地址|\d+号|路\d|大道"),
-    "phone": re.compile(r"\d{3,4}-\d{7,8}|12345|电子邮箱"),
-}
 MAX_SENTENCES = 3  # quoted from the best unit; one from each further unit
 NEAR_BEST = 0.03  # a sentence is quoted when its score is this close to the best one's
 UNOFFICIAL = {
@@ -136,7 +128,7 @@ class PlanKind:
         return f'the section "{title}"'
 
     def missing(self, unit: Unit, asks: list[str], lang: Lang) -> list[str]:
-        return [a for a in asks if a in PROVIDES and not PROVIDES[a].search(unit.text)]
+        return unstated(asks, unit.text)
 
     def quote(self, hit: Hit, n: int, lang: Lang, asks: list[str], primary: bool) -> Quoted:
         unit = hit.unit

@@ -49,6 +49,27 @@ def test_missing_names_only_asks_the_guide_cannot_answer():
     assert KIND.missing(guide(), ["fee", "time", "address", "steps"], "zh") == ["fee", "steps"]
 
 
+def test_a_time_stated_under_another_field_is_quoted_and_the_empty_field_still_named():
+    from assistant.documents.guide import GuideDoc, guide_unit
+
+    data = copy.deepcopy(GUIDE_DATA)
+    del data["fields"]["time_limit"]
+    data["fields"]["conditions"] = {
+        "zh": "自签订劳动合同之日起30日内提出申请;2024年1月1日起施行。",
+        "en": "Apply within 30 days of signing the contract; in force since 1 January 2024.",
+    }
+    unit = guide_unit(GuideDoc.model_validate(data))
+    unit.data["rests_on"] = []
+    assert KIND.missing(unit, ["time"], "zh") == []  # stated, so no hand-off
+    en = ExtractiveComposer().compose(retrieval("en", [hit(unit)]), ["time"]).answer
+    assert "Conditions: Apply within 30 days" in en
+    assert "does not state how long it takes" in en
+    # a date is not a duration: a guide whose only number is a date still hands off
+    data["fields"]["conditions"] = {"zh": "2024年1月1日起施行。", "en": "In force since 2024."}
+    dated = guide_unit(GuideDoc.model_validate(data))
+    assert KIND.missing(dated, ["time"], "zh") == ["time"]
+
+
 @pytest.mark.parametrize(
     ("change", "where"),
     [
