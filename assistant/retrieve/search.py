@@ -167,9 +167,13 @@ class HybridSearcher:
         lexical = self.index.lexical
         bm = lexical.scores(tokens)
         self._attach_chunks(retrieval.hits, qvec, bm, lexical.coverage(tokens))
-        # Words found in many chunks (企业, company) say nothing about a subject.
+        # Words found in many chunks (企业, company) say nothing about a subject, nor does
+        # one Chinese character (跟 in "用水跟燃气").
         distinctive = [
-            t for t in tokens if lexical.df.get(t, 0) <= DISTINCTIVE_SHARE * lexical.n_docs
+            t
+            for t in tokens
+            if lexical.df.get(t, 0) <= DISTINCTIVE_SHARE * lexical.n_docs
+            and (t.isascii() or len(t) > 1)
         ]
         for hit in retrieval.hits:
             have = {t for c in self.index.chunks_of(hit.unit.ref) for t in self.index.tokens_of(c)}

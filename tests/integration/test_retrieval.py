@@ -129,6 +129,17 @@ def test_everyday_words_the_synonyms_know_keep_a_follow_up_in_the_conversation(s
     assert session.send("那明天海口天气咋样").refused
 
 
+def test_a_follow_up_on_another_utility_leads_with_that_utility(services):
+    # 跟 ("and") is one character and names no subject: the water-and-gas guide, which
+    # names 用水 and 燃气, goes before the electricity one of the first question
+    from assistant.chat import ChatSession
+
+    session = ChatSession(services.assistant)
+    session.send("海口对小微企业接电有啥优惠?")
+    follow = session.send("那用水跟燃气呢")
+    assert follow.retrieved[0] in {"guide:water-gas-connection", "plan#23"}
+
+
 def test_retriever_is_a_langchain_retriever(services):
     docs = services.retriever.invoke("外国人在海口工作生活有哪些便利服务?")
     assert docs and "plan#6" in covered(services, [docs[0].metadata["ref"]])
