@@ -52,9 +52,9 @@ ASKS: dict[str, dict[Lang, re.Pattern[str]]] = {
         ),
     },
     "address": {
-        # "地址" alone is often the subject (地址变更, 注册地址有啥要求), not a request
+        # "地址" is sometimes the subject, not a request (地址变更, 注册地址有啥要求)
         "zh": re.compile(
-            r"地址(在哪|是|多少|呢)|什么地址|哪个地址|具体地址|在哪|哪里办|什么地方办|怎么走"
+            r"(?<!注册)(?<!经营)(?<!办公)地址(?!变更|迁移|变动|要求)|在哪|哪里办|什么地方办|怎么走"
         ),
         "en": re.compile(
             r"\baddress\b|\bwhere is\b|\bwhere are\b|\blocated\b|\bdirections\b", re.I
