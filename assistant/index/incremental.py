@@ -31,7 +31,9 @@ def apply_changes(
     old_ids = [c.vector_id for r in changed for c in index.chunks_of(r)]
     vectors = embeddings.embed_documents([c.indexed_text for c in new_chunks])
     store = index.vectorstore
-    store.delete([vid for vid in old_ids if vid not in {c.vector_id for c in new_chunks}])
+    # New vectors first, the tables next, old vectors last: a process killed at any point
+    # leaves only rows that belong to no chunk (skipped, and deleted by `reindex`), never
+    # a chunk without its vector.
     if new_chunks:
         store.upsert(
             [c.vector_id for c in new_chunks],
@@ -48,5 +50,6 @@ def apply_changes(
         tokens,
         {**index.manifest, "knowledge_revision": knowledge_revision},
     )
+    store.delete([vid for vid in old_ids if vid not in {c.vector_id for c in new_chunks}])
     units, chunks, lexical = read_tables(index.root, manifest)
     return Index(index.root, manifest, units, chunks, lexical, store)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class IndexCorruptError(IndexNotReadyError):
     """A build's files do not match the checksums its manifest recorded."""
 
 
+log = logging.getLogger(__name__)
 REPAIR = "rebuild it with `assistant ingest --rebuild` (the embedding cache makes it quick)"
 
 
@@ -245,9 +247,22 @@ def open_index(settings: Settings, embeddings: BaseEmbeddings) -> Index:
         raise IndexCorruptError(f"the vector store in {build} is damaged; {REPAIR}.") from exc
     vectors = store.count()  # an unreachable server raises StoreUnavailableError (a 503)
     if vectors != len(chunks):
-        raise IndexCorruptError(
-            f"the vector store of {build.name} holds {vectors} vectors for {len(chunks)} "
-            f"chunks; {REPAIR}."
+        # Rows that are no chunk of this build are left by a change killed before its
+        # tables were written (publishing writes vectors first, tables next, deletes last):
+        # searches skip them and `assistant reindex` deletes them. A chunk without its
+        # vector is damage.
+        present = set(store.ids())
+        lacking = sum(1 for c in chunks if c.vector_id not in present)
+        if lacking:
+            raise IndexCorruptError(
+                f"the vector store of {build.name} lacks the vectors of {lacking} of its "
+                f"{len(chunks)} chunks; {REPAIR}."
+            )
+        log.warning(
+            "the vector store of %s holds %d rows that are no chunk of it; "
+            "`assistant reindex` deletes them",
+            build.name,
+            vectors - len(chunks),
         )
     hold_build(build)
     return Index(build, manifest, units, chunks, lexical, store)

@@ -106,6 +106,44 @@ def test_a_damaged_index_is_refused_with_the_repair_command(data, case):
     assert "Traceback" not in said and len(said.splitlines()) < 10, said
 
 
+def _store_of(data: Path):
+    import json
+
+    from assistant.config import Settings
+    from assistant.providers.vectorstore import make_store
+
+    build = build_of(data)
+    collection = json.loads((build / "manifest.json").read_text())["collection"]
+    return make_store(Settings(data_dir=data), build / "chroma", collection)
+
+
+def test_rows_left_by_a_killed_publish_are_skipped_and_reindex_deletes_them(data):
+    # publishing writes the new vectors before the tables: a kill in between leaves rows
+    # that are no chunk of the index
+    import numpy as np
+
+    store = _store_of(data)
+    row = np.ones((1, 384), dtype=np.float32) / 384**0.5
+    store.upsert(["stray-row"], row, ["x"], [{"ref": "guide:gone", "lang": "zh"}])
+    del store
+    p = run(["ask", QUESTION, "--json"], data)
+    assert p.returncode == 0 and '"citations"' in p.stdout, p.stderr
+    fixed = run(["reindex"], data)
+    assert fixed.returncode == 0 and "1 vectors in the store belong to no chunk" in fixed.stdout
+    again = run(["reindex"], data)
+    assert again.returncode == 0 and "index verified" in again.stdout, again.stdout
+
+
+def test_a_chunk_without_its_vector_is_damage(data):
+    store = _store_of(data)
+    store.delete([store.ids()[0]])
+    del store
+    p = run(["ask", QUESTION], data)
+    said = p.stdout + p.stderr
+    assert p.returncode == 1 and "lacks the vectors of 1 of its" in said, said
+    assert "assistant ingest --rebuild" in said and "Traceback" not in said, said
+
+
 def test_the_repair_command_repairs(data):
     _table("units")(build_of(data)).write_text("[{", encoding="utf-8")
     assert run(["ask", QUESTION], data).returncode == 1
