@@ -130,10 +130,11 @@ def asked(question: str, lang: Lang) -> list[str]:
 
 # What a unit's Chinese text must contain to state a specific a question asks for (a date
 # states "when", as a duration states "how long").
+_WHEN = re.compile(r"\d+\s*(个)?(工作日|天|日|小时|分钟|月|年)|7×24|24小时|即时|当场")
 STATES: dict[str, re.Pattern[str]] = {
     "fee": re.compile(r"\d+(\.\d+)?\s*(元|万元|%)|零投资|免费|免收|不收费|零成本"),
-    "time": re.compile(r"\d+\s*(个)?(工作日|天|日|小时|分钟|月|年)|7×24|24小时|即时|当场"),
-    "hours": re.compile(r"\d+\s*(个)?(工作日|天|日|小时|分钟|月|年)|7×24|24小时|即时|当场"),
+    "time": _WHEN,
+    "hours": _WHEN,
     "address": re.compile(r"地址|\d+号|路\d|大道"),
     "phone": re.compile(r"\d{3,4}-\d{7,8}|12345|电子邮箱"),
 }

@@ -194,16 +194,20 @@ class HybridSearcher:
         lead to its terms ("工厂" to 工业企业, "technicians" to 技能人才) counting as known."""
         text = to_simplified(words)
         lang = detect_lang(text)
-        terms = self._expand(text, lang)
-        words_list = self.glossary if lang == "en" else self.synonyms
-        rest = words_list.without_keys(text) if words_list else text
-        return self.index.known_share(tokenize(" ".join([rest, *terms])))
+        words_list = self._words_list(lang)
+        if words_list is None:
+            return self.index.known_share(tokenize(text))
+        rest = words_list.without_keys(text)
+        return self.index.known_share(tokenize(" ".join([rest, *words_list.expand(text)])))
+
+    def _words_list(self, lang: Lang) -> Glossary | None:
+        """The user's words to the official terms: the glossary for English, the synonyms
+        for Chinese."""
+        return self.glossary if lang == "en" else self.synonyms
 
     def _expand(self, text: str, lang: Lang) -> list[str]:
-        """Official terms for the user's words: the glossary for English, synonyms for Chinese."""
-        if lang == "en":
-            return self.glossary.expand(text)
-        return self.synonyms.expand(text) if self.synonyms else []
+        words_list = self._words_list(lang)
+        return words_list.expand(text) if words_list else []
 
     def _attach_chunks(
         self, hits: list[Hit], qvec: np.ndarray, bm: np.ndarray, coverage: float
