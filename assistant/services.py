@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Composer, ExtractiveComposer
-from assistant.answer.scope import Places, Scope, ScopeModel
+from assistant.answer.scope import EVIDENCE, Places, Scope, ScopeModel
 from assistant.chat import Assistant
 from assistant.config import Settings
 from assistant.documents.handoff import Contacts
@@ -97,14 +97,17 @@ class Services:
     def scope(self) -> Scope | None:
         """The shipped scope classifier, if it was trained with this embedding model."""
         model = ScopeModel.load(self.settings.kb_dir / "scope" / "classifier.json")
-        if model is None or model.embedding_model != self.embeddings.model_id:
-            if model is not None:
-                log.warning(
-                    "the scope classifier was trained with %s, not %s; refusing by the "
-                    "relevance threshold instead (retrain: `assistant scope train`)",
-                    model.embedding_model,
-                    self.embeddings.model_id,
-                )
+        if model is None:
+            return None
+        if model.embedding_model != self.embeddings.model_id or model.evidence != list(EVIDENCE):
+            log.warning(
+                "the scope classifier was trained with %s on evidence %s, not %s on %s; "
+                "refusing by the relevance threshold instead (retrain: `assistant scope train`)",
+                model.embedding_model,
+                model.evidence,
+                self.embeddings.model_id,
+                list(EVIDENCE),
+            )
             return None
         return Scope(model, Places.load(self.settings.kb_dir / "scope" / "places.yaml"))
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.answer.scope import (
+    EVIDENCE,
     N_RETRIEVAL,
     REGULARISATION,
     TARGET_FALSE_REFUSALS,
@@ -139,5 +140,6 @@ def fit(x: np.ndarray, y: np.ndarray, langs: np.ndarray, embedding_model: str) -
         intercept=round(float(lr.intercept_[0]), 6),
         cuts=cuts,
         embedding_model=embedding_model,
+        evidence=list(EVIDENCE),
         metrics=metrics,
     )

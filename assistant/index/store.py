@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,12 +78,14 @@ class LexicalIndex:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
 
-    def coverage(self, tokens: list[str]) -> float:
-        """Share of the query's information (idf mass) the corpus vocabulary can match."""
+    def coverage(self, tokens: list[str], within: Collection[str] | None = None) -> float:
+        """Share of the query's information (idf mass) the corpus vocabulary can match, or,
+        given `within` (one unit's words), the share that holds."""
         if not tokens:
             return 0.0
+        vocabulary = self.df if within is None else within
         total = sum(self.idf(t) for t in tokens)
-        matched = sum(self.idf(t) for t in tokens if t in self.df)
+        matched = sum(self.idf(t) for t in tokens if t in vocabulary)
         return matched / total if total else 0.0
 
 
@@ -114,6 +116,7 @@ class Index:
             self._by_ref.setdefault(c.ref, []).append(c)
         self._vectors: dict[str, np.ndarray] = {}
         self._tokens: dict[str, list[str]] = dict(lexical.tokens)
+        self._unit_tokens: dict[str, set[str]] = {}
         self._text: str | None = None
 
     def chunks_of(self, ref: str) -> list[Chunk]:
@@ -176,6 +179,12 @@ class Index:
             if t in lexical.df or (not t.isascii() and t in self._text)
         )
         return known / total if total else 0.0
+
+    def unit_tokens(self, ref: str) -> set[str]:
+        """Every keyword of every chunk of a unit, in all its languages."""
+        if ref not in self._unit_tokens:
+            self._unit_tokens[ref] = {t for c in self.chunks_of(ref) for t in self.tokens_of(c)}
+        return self._unit_tokens[ref]
 
     def tokens_of(self, chunk: Chunk) -> list[str]:
         if chunk.id not in self._tokens:

@@ -50,6 +50,9 @@ class Retrieval:
     hits: list[Hit]
     relevance: float  # calibrated against the refusal threshold
     coverage: float
+    # the share of the query's information (idf mass) the best unit's own words hold: a
+    # question whose words are spread over the corpus but not in one unit is seldom ours
+    held: float = 0.0
     expansions: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     vector: np.ndarray | None = None  # the query's embedding, for the scope decision
@@ -103,8 +106,9 @@ class HybridSearcher:
 
         t = time.perf_counter()
         tokens = tokenize(" ".join([text, *expansions]))
-        coverage = self.index.lexical.coverage(tokens)
-        bm = self.index.lexical.scores(tokens)
+        lexical = self.index.lexical
+        coverage = lexical.coverage(tokens)
+        bm = lexical.scores(tokens)
         timings["lexical"] = _ms(t)
 
         t = time.perf_counter()
@@ -144,6 +148,7 @@ class HybridSearcher:
         self._attach_chunks(hits, qvec, bm, coverage)
         timings["fuse"] = _ms(t)
         relevance = relevance_of(hits, coverage)
+        held = lexical.coverage(tokens, self.index.unit_tokens(hits[0].unit.ref)) if hits else 0.0
         timings["retrieve"] = _ms(t0)
         return Retrieval(
             query=query,
@@ -151,6 +156,7 @@ class HybridSearcher:
             hits=hits,
             relevance=relevance,
             coverage=coverage,
+            held=held,
             expansions=expansions,
             timings_ms=timings,
             vector=qvec,
@@ -176,7 +182,7 @@ class HybridSearcher:
             and (t.isascii() or len(t) > 1)
         ]
         for hit in retrieval.hits:
-            have = {t for c in self.index.chunks_of(hit.unit.ref) for t in self.index.tokens_of(c)}
+            have = self.index.unit_tokens(hit.unit.ref)
             text = to_simplified(hit.unit.text)
             retrieval.unmentioned[hit.unit.ref] = [
                 t for t in distinctive if t not in have and (t.isascii() or t not in text)

@@ -1,6 +1,7 @@
 import doctest
 
 import numpy as np
+import pytest
 
 from assistant.index.store import LexicalIndex
 from assistant.retrieve import fuse, fusion, minmax
@@ -50,6 +51,11 @@ def test_coverage_is_the_matched_share_of_idf_mass():
     assert lex.coverage(["customs", "seafood"]) == 0.0
     part = lex.coverage(["用电", "unknownword"])
     assert 0.0 < part < 1.0
+    # within one unit's words: the share of the query that unit holds
+    assert lex.coverage(["用电", "企业"], within={"企业"}) == pytest.approx(
+        lex.idf("企业") / (lex.idf("用电") + lex.idf("企业"))
+    )
+    assert lex.coverage(["用电"], within=set()) == 0.0
     # unknown words never reach BM25
     assert lex.scores(["unknownword"]).sum() == 0
     assert lex.scores(["用电", "unknownword"]).tolist() == [1.0, 1.0, 1.0]

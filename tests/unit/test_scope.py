@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer.scope import N_RETRIEVAL, Places, ScopeModel, features
+from assistant.answer.scope import EVIDENCE, N_RETRIEVAL, Places, ScopeModel, features
 from assistant.answer.scope_train import fit, load_training
 from tests.unit.fakes import POWER, hit, retrieval
 
@@ -34,8 +34,10 @@ def test_features_are_vector_evidence_language_and_places():
     vec = np.ones(8, dtype=np.float32)
     found = retrieval("en", [hit(POWER)])
     found.best_by_kind = {"plan": 0.8, "guide": 0.6, "entry": 0.7}
+    found.held = 0.25
     row = features("How much for power in Shanghai?", found, vec, PLACES)
     assert row.shape == (8 + N_RETRIEVAL + 1 + 2,)
+    assert row[8 + EVIDENCE.index("held")] == 0.25
     # the evidence ends with the closest plan, guide and entry chunk, in that order
     assert np.allclose(row[8 + N_RETRIEVAL - 3 : 8 + N_RETRIEVAL], [0.8, 0.6, 0.7])
     lang, other, home = row[8 + N_RETRIEVAL :]
@@ -95,3 +97,29 @@ def test_training_files_take_in_scope_labels_or_gold(tmp_path):
     f.write_text('{"q": 3}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"t\.jsonl:1"):
         load_training([f])
+
+
+def test_a_classifier_trained_on_other_evidence_is_not_used(tmp_path, caplog):
+    """A classifier.json from before a feature was added would read its numbers against
+    the wrong features: the service falls back to the relevance threshold and says so."""
+    from assistant.config import Settings
+    from assistant.services import Services
+
+    def services_with(evidence: list[str]) -> Services:
+        kb = tmp_path / "kb"
+        services = Services(Settings(data_dir=tmp_path / "data", kb_dir=kb, embedding_mode="fake"))
+        model = ScopeModel(
+            mean=[0.0],
+            scale=[1.0],
+            coef=[1.0],
+            intercept=0.0,
+            cuts={"zh": 0.5, "en": 0.5},
+            embedding_model=services.embeddings.model_id,
+            evidence=evidence,
+        )
+        model.save(kb / "scope" / "classifier.json")
+        return services
+
+    assert services_with(list(EVIDENCE)).scope is not None
+    assert services_with(list(EVIDENCE[:-1])).scope is None
+    assert "retrain" in caplog.text
