@@ -63,7 +63,8 @@ GOLDEN := $(addprefix -q eval/questions/,golden-zh.jsonl golden-en.jsonl traditi
 SCOPE_DEV := $(addprefix -q eval/questions/,dev-zh.jsonl dev-en.jsonl dev2.jsonl \
 	dev-guides.jsonl dev-entries.jsonl dev-dialogues.jsonl)
 DEV := $(SCOPE_DEV) -q eval/questions/dev3-en.jsonl -q eval/questions/dev3-zh.jsonl \
-	-q eval/questions/dev-short.jsonl
+	-q eval/questions/dev-short.jsonl -q eval/questions/dev4-en.jsonl \
+	-q eval/questions/dev-dialogues3.jsonl -q eval/questions/dev-dialogues4.jsonl
 
 eval: $(STAMP)
 	$(BIN)/assistant ingest
