@@ -56,6 +56,10 @@ class Turn:
     context: str  # the previous question it leans on
     certain: bool  # it is plainly incomplete; otherwise tried only if it fails alone
     focus: str = ""  # its own words, to pick sentences about them
+    # Its own words name a subject ("那我自己的护照快过期了咋办"), not only a fact of the
+    # procedure under discussion ("多长时间内必需办完?"): an answer drawn from the
+    # conversation must then speak of that subject.
+    subject: bool = True
 
 
 def continues(question: str) -> bool:
@@ -118,13 +122,17 @@ def plan(
         return None
     words = own_words(question)
     tokens = tokenize(words)
+    # A few words asking for a fact of the procedure under discussion ("大概多久能批下来?",
+    # "需要带啥东西") name no subject of their own.
+    fact_only = len(tokens) <= SHORT_OWN and bool(
+        set(FACTS) & set(asked(question, detect_lang(question)))
+    )
     if tokens and coverage_of(words) < MIN_OWN_COVERAGE:
         # Words the knowledge base does not know are a new subject ("那怎么制造炸弹呢?"),
-        # unless the question is a few words asking for a fact of the procedure under
-        # discussion ("大概多久能批下来?", "需要带啥东西"): that is tried alone first and
-        # leans on the conversation only if it fails alone, as an unsure follow-up.
-        if len(tokens) <= SHORT_OWN and set(FACTS) & set(asked(question, detect_lang(question))):
-            return Turn(context_of(history), certain=False, focus=words)
+        # unless they only ask for a fact: that is tried alone first and leans on the
+        # conversation only if it fails alone, as an unsure follow-up.
+        if fact_only:
+            return Turn(context_of(history), certain=False, focus=words, subject=False)
         return None
     # One word of its own ("phone number?", "工厂呢?") cannot be a topic by itself.
     certain = (
@@ -132,4 +140,4 @@ def plan(
         or contentless(question)
         or (continues(question) and len(tokens) <= SHORT_OWN)
     )
-    return Turn(context_of(history), certain=certain, focus=words)
+    return Turn(context_of(history), certain=certain, focus=words, subject=not fact_only)

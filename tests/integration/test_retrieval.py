@@ -140,6 +140,38 @@ def test_a_follow_up_on_another_utility_leads_with_that_utility(services):
     assert follow.retrieved[0] in {"guide:water-gas-connection", "plan#23"}
 
 
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["企业跟外国公司有合同纠纷能在海口仲裁吗", "我跟老公离婚,房子怎么分"],
+        [
+            "Can foreigners get legal help at the immigration service centre?",
+            "and my kid's school enrolment? she turns 6 in may",
+        ],
+    ],
+)
+def test_a_follow_up_naming_a_subject_the_answer_never_speaks_of_is_refused(services, turns):
+    # alone it is refused; with the conversation it would be answered from a unit that
+    # names none of its words (离婚, school), so the conversation does not make it ours
+    from assistant.chat import ChatSession
+
+    session = ChatSession(services.assistant)
+    for turn in turns[:-1]:
+        session.send(turn)
+    assert session.send(turns[-1]).refused
+
+
+def test_a_short_follow_up_for_a_fact_still_leans_on_the_conversation(services):
+    # its own words (办完) are no subject: it asks for the time limit of what was discussed
+    from assistant.chat import ChatSession
+
+    session = ChatSession(services.assistant)
+    session.send("刚招了员工要办社保登记")
+    follow = session.send("多长时间内必需办完?")
+    assert follow.retrieved[0] == "guide:social-insurance-registration"
+    assert not follow.refused or follow.handoff
+
+
 def test_retriever_is_a_langchain_retriever(services):
     docs = services.retriever.invoke("外国人在海口工作生活有哪些便利服务?")
     assert docs and "plan#6" in covered(services, [docs[0].metadata["ref"]])

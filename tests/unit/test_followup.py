@@ -86,6 +86,17 @@ def test_a_short_question_for_a_fact_is_an_unsure_follow_up_even_in_unknown_word
     assert plan("那怎么制造炸弹呢?", ["给外籍员工申请来华工作许可"], KNOWS_NOTHING) is None
 
 
+def test_a_follow_up_names_a_subject_unless_it_only_asks_for_a_fact():
+    history = ["外籍员工的居留许可怎么续"]
+    turn = plan("那我自己的护照快过期了咋办", history, KNOWS_ALL)
+    assert turn is not None and turn.subject  # an answer must speak of 护照
+    for question in ("多长时间内必需办完?", "要去哪个窗口"):
+        turn = plan(question, history, KNOWS_ALL)
+        assert turn is not None and not turn.subject, question
+    turn = plan("大概多久能批下来?", history, KNOWS_NOTHING)
+    assert turn is not None and not turn.subject
+
+
 @pytest.mark.parametrize(
     "question", ["is there a phone number i can call?", "is that available 24 hours?"]
 )
@@ -108,3 +119,14 @@ def test_chains_of_follow_ups_keep_the_topic():
     assert (
         context_of(["注册公司要什么材料", "海口有降物流成本的措施吗"]) == "海口有降物流成本的措施吗"
     )
+
+
+def test_a_unit_speaks_of_a_follow_up_when_it_names_one_of_its_subject_words():
+    from assistant.retrieve.search import Retrieval
+
+    found = Retrieval(query="", lang="en", hits=[], relevance=0.0, coverage=0.0)
+    assert found.speaks_of_focus("guide:x")  # no subject words: nothing to speak of
+    found.focus_words = ["foreign", "chef"]
+    found.unmentioned = {"guide:x": ["chef"], "guide:y": ["foreign", "chef"]}
+    assert found.speaks_of_focus("guide:x")
+    assert not found.speaks_of_focus("guide:y")
