@@ -42,7 +42,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"settings|source\s+code|api\s+keys?|model\s+name|training\s+data)|environment\s+"
         r"variables?|\benv\b|printenv|/etc/passwd|repeat\s+(the\s+)?(text|words|everything)\s+"
         r"above|(print|show|reveal|output|dump)\s+(your|the)\s+(prompt|rules|context|memory)|"
-        r"系统提示|提示词|系统设定|后台(的)?(设定|配置|指令)|环境变量|密钥|源代码|配置文件|"
+        # 系统提示 is the prompt only when nothing follows it: "系统提示名称不规范" is a
+        # registration system's message
+        r"系统提示(?![\u4e00-\u9fff])|提示词|系统设定|后台(的)?(设定|配置|指令)|环境变量|密钥|源代码|配置文件|"
         r"模型(名称|名字)|重复(上面|以上|前面)的?(内容|文字|话)|你的(指令|设定|规则)是什么",
         re.I,
     ),
