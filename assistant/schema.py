@@ -46,6 +46,9 @@ class Unit(BaseModel):
     text: str  # the whole unit in Chinese, as the source has it
     sentences: list[Sentence] = Field(default_factory=list)
     source_refs: list[str] = Field(default_factory=list)  # plan refs a guide or entry rests on
+    # everyday words for what the unit covers, by language (knowledge_base/aliases.yaml):
+    # searched, never quoted
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
     data: dict[str, Any] = Field(default_factory=dict)  # what the kind keeps (a guide's fields)
 
     def title_for(self, lang: Lang) -> str:
@@ -68,6 +71,8 @@ class Chunk(BaseModel):
     lang: Lang = "zh"
     tokens: int = 0
     sentence_ids: list[str] = Field(default_factory=list)  # the aligned sentences it holds
+    # the unit's aliases, not its text: it finds the unit, and is never quoted
+    searched_only: bool = False
 
     @property
     def indexed_text(self) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from assistant.asks import unstated
-from assistant.documents.base import Group, KnowledgeFileError, Quoted, read_yaml
+from assistant.documents.base import Group, KnowledgeFileError, Quoted, read_yaml, validate_as
 from assistant.documents.parser import parse_document
 from assistant.documents.sentences import merge_short_sentences, split_sentences
 from assistant.documents.translation import align, load_renderings, translation_files
@@ -71,11 +74,35 @@ def _group_numeral(group: str) -> str:
     return group[1 : group.find(")")] if group.startswith("(") else ""
 
 
+Words = list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]
+
+
+class AliasFile(BaseModel):
+    """aliases.yaml: everyday words per plan unit and language."""
+
+    model_config = ConfigDict(extra="forbid")
+    units: dict[str, dict[Lang, Words]]
+
+
+def load_aliases(kb_dir: Path, refs: set[str]) -> dict[str, dict[str, list[str]]]:
+    """Everyday words per unit and language; a malformed file or an unknown ref fails,
+    naming the file and the field."""
+    path = kb_dir / "aliases.yaml"
+    if not path.exists():
+        return {}
+    aliases = validate_as(AliasFile, read_yaml(path), path).units
+    for ref in aliases:
+        if ref not in refs:
+            raise KnowledgeFileError(path, f"units.{ref}", "no such plan unit")
+    return {ref: dict(by_lang) for ref, by_lang in aliases.items()}
+
+
 class PlanKind:
     name: DocKind = "plan"
 
     def files(self, kb_dir: Path) -> list[Path]:
         paths = [kb_dir / "sources" / "sources.yaml", kb_dir / "titles_en.yaml"]
+        paths.append(kb_dir / "aliases.yaml")
         for doc in list_sources(kb_dir):
             paths += [doc.path, *translation_files(kb_dir, doc.id)]
         return [p for p in paths if p.exists()]
@@ -106,6 +133,8 @@ class PlanKind:
                         }
                     )
                 )
+        aliases = load_aliases(kb_dir, {u.ref for u in units})
+        units = [u.model_copy(update={"aliases": aliases.get(u.ref, {})}) for u in units]
         return units, warnings
 
     def groups(self, unit: Unit) -> list[Group]:

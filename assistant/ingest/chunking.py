@@ -50,7 +50,8 @@ def chunk_unit(unit: Unit, max_tokens: int = MAX_TOKENS) -> list[Chunk]:
     """Chunks of one unit; ids are `<ref>:<lang>:<n>` in reading order per language.
 
     A group gets an English chunk only when every sentence in it has a current English
-    rendering, so an English chunk never silently drops a sentence.
+    rendering, so an English chunk never silently drops a sentence. A unit with aliases
+    gets one more chunk per language, of them, that is searched but never quoted.
     """
     chunks: list[Chunk] = []
     counters = {lang: 0 for lang in LANGS}
@@ -73,4 +74,19 @@ def chunk_unit(unit: Unit, max_tokens: int = MAX_TOKENS) -> list[Chunk]:
                     )
                 )
                 counters[lang] += 1
+    for lang in LANGS:
+        words = unit.aliases.get(lang, [])
+        if words and counters[lang]:  # only in a language the unit is indexed in
+            text = "; ".join(words)
+            chunks.append(
+                Chunk(
+                    id=f"{unit.ref}:{lang}:{counters[lang]}",
+                    ref=unit.ref,
+                    text=text,
+                    context=unit.title_for(lang),
+                    lang=lang,
+                    tokens=count_tokens(text),
+                    searched_only=True,
+                )
+            )
     return chunks

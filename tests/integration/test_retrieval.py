@@ -172,6 +172,15 @@ def test_a_short_follow_up_for_a_fact_still_leans_on_the_conversation(services):
     assert not follow.refused or follow.handoff
 
 
+def test_aliases_find_a_unit_but_are_never_quoted(services):
+    # "打赢官司对方不给钱" is an alias of task 39 (enforcement), not its text
+    answer = services.assistant.ask("打赢官司了对方就是不给钱怎么办")
+    assert answer.retrieved[0] == "plan#39" and not answer.refused
+    for words in services.index.units["plan#39"].aliases.values():
+        assert not any(w in answer.answer for w in words)
+    assert "执行" in answer.answer
+
+
 def test_retriever_is_a_langchain_retriever(services):
     docs = services.retriever.invoke("外国人在海口工作生活有哪些便利服务?")
     assert docs and "plan#6" in covered(services, [docs[0].metadata["ref"]])

@@ -73,3 +73,13 @@ def test_section_context_without_group():
 def test_token_count_uses_the_bundled_encoding():
     # cl100k_base: "hello world" is two tokens; this must not touch the network.
     assert count_tokens("hello world") == 2
+
+
+def test_aliases_are_one_more_chunk_per_language_searched_but_never_quoted():
+    unit = POWER.model_copy(update={"aliases": {"en": ["power hookup", "get electricity"]}})
+    chunks = chunk_unit(unit)
+    alias = [c for c in chunks if c.searched_only]
+    assert [c.id for c in alias] == ["plan#22:en:2"]  # numbered after the unit's own
+    assert alias[0].text == "power hookup; get electricity" and not alias[0].sentence_ids
+    assert alias[0].context == "Optimize electricity services"
+    assert [c.id for c in chunks if not c.searched_only] == [c.id for c in chunk_unit(POWER)]

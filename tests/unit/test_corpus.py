@@ -55,3 +55,29 @@ def test_an_unknown_field_fails(kb):
     (kb / "entries" / "power-cost.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeFileError, match="tags: unknown field"):
         load_corpus(kb)
+
+
+def test_aliases_attach_to_their_plan_units(kb):
+    (kb / "aliases.yaml").write_text(
+        'units:\n  plan#22: {en: ["power hookup"], zh: ["接电"]}\n', encoding="utf-8"
+    )
+    corpus = load_corpus(kb)
+    assert corpus.by_ref["plan#22"].aliases == {"en": ["power hookup"], "zh": ["接电"]}
+    assert corpus.by_ref["plan#23"].aliases == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('units:\n  plan#99: {en: ["x"]}\n', "units.plan#99"),
+        ('units:\n  plan#22: {fr: ["x"]}\n', "fr"),
+        ('units:\n  plan#22: {en: [""]}\n', "en"),
+        ('units:\n  plan#22: {en: "power"}\n', "en"),
+        ("words: []\n", "units"),
+    ],
+)
+def test_a_malformed_aliases_file_fails_naming_the_field(kb, text, names):
+    (kb / "aliases.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeFileError) as err:
+        load_corpus(kb)
+    assert "aliases.yaml" in str(err.value) and names in str(err.value)
