@@ -66,3 +66,15 @@ def test_a_close_guide_that_states_the_asked_fact_leads_over_a_best_unit_that_do
     both = retrieval("en", [hit(lacking, score=1.0), hit(guide(), score=0.95)])
     d = decide("Where is the office, what address?", both, 0.9)
     assert d.action == "handoff" and d.lead == 0
+
+
+def test_an_faq_entry_resting_on_the_best_plan_task_answers_when_nearly_as_close():
+    on_power = entry().model_copy(update={"source_refs": ["plan#22"]})
+    near = retrieval("zh", [hit(POWER, score=1.0), hit(on_power, score=0.85)])
+    assert decide("小店接电有啥优惠", near, 0.9).lead == 1
+    # too far behind, or resting on another task: the task answers
+    far = retrieval("zh", [hit(POWER, score=1.0), hit(on_power, score=0.6)])
+    assert decide("小店接电有啥优惠", far, 0.9).lead == 0
+    elsewhere = entry().model_copy(update={"source_refs": ["plan#23"]})
+    other = retrieval("zh", [hit(POWER, score=1.0), hit(elsewhere, score=0.95)])
+    assert decide("小店接电有啥优惠", other, 0.9).lead == 0
