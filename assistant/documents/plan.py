@@ -101,8 +101,9 @@ class PlanKind:
     name: DocKind = "plan"
 
     def files(self, kb_dir: Path) -> list[Path]:
-        paths = [kb_dir / "sources" / "sources.yaml", kb_dir / "titles_en.yaml"]
-        paths.append(kb_dir / "aliases.yaml")
+        paths = [
+            kb_dir / name for name in ("sources/sources.yaml", "titles_en.yaml", "aliases.yaml")
+        ]
         for doc in list_sources(kb_dir):
             paths += [doc.path, *translation_files(kb_dir, doc.id)]
         return [p for p in paths if p.exists()]

@@ -66,14 +66,13 @@ class Retrieval:
     focus: str = ""  # a follow-up's own words: quoted sentences are chosen for them
     unmentioned: dict[str, list[str]] = field(default_factory=dict)  # focus words a unit lacks
     focus_words: list[str] = field(default_factory=list)  # the focus's words that name a subject
+    # The closest chunk of each kind among the dense candidates (the weakest candidate's
+    # similarity when a kind has none there): evidence for the scope decision.
+    best_by_kind: dict[str, float] = field(default_factory=dict)
 
     def speaks_of_focus(self, ref: str) -> bool:
         """The unit names at least one of the follow-up's subject words (or it has none)."""
         return not self.focus_words or len(self.unmentioned.get(ref, [])) < len(self.focus_words)
-
-    # The closest chunk of each kind among the dense candidates (the weakest candidate's
-    # similarity when a kind has none there): evidence for the scope decision.
-    best_by_kind: dict[str, float] = field(default_factory=dict)
 
 
 class HybridSearcher:
