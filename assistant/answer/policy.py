@@ -6,6 +6,7 @@ retrieved and what the question asks for, never on which composer writes the ans
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -89,37 +90,37 @@ def _lead(retrieval: Retrieval, specific: list[str]) -> int:
     """The hit to answer from: the best one, unless it is a plan task or FAQ that states
     none of the specifics asked for ("where is the service hall?" finding an FAQ about the
     hall's foreigners' counter) and a guide that retrieves nearly as well states some (the
-    hall's, with its address)."""
+    hall's, with its address); or, failing that, unless it is a plan task and an FAQ entry
+    written on it retrieves nearly as well."""
     hits = retrieval.hits
-    top = hits[0].score
-    if not specific:
-        return _entry_on(hits, top)
+    if specific:
 
-    def states(i: int) -> bool:
-        unit = hits[i].unit
-        return not set(specific) <= set(kind_of(unit).missing(unit, specific, retrieval.lang))
+        def states(i: int) -> bool:
+            unit = hits[i].unit
+            return not set(specific) <= set(kind_of(unit).missing(unit, specific, retrieval.lang))
 
-    # A guide that lacks the field is still the procedure asked about: another guide's
-    # time limit would answer for a different procedure (held out, "how many days to
-    # register a company?" moved to the social-insurance guide's time limit).
-    if hits[0].unit.kind == "guide" or states(0):
-        return 0
-    for i in range(1, min(LEAD_WITHIN, len(hits))):
-        if hits[i].unit.kind == "guide" and hits[i].score >= STATES_NEAR * top and states(i):
-            return i
-    return _entry_on(hits, top)
-
-
-def _entry_on(hits: list[Hit], top: float) -> int:
-    """An FAQ entry resting on the best hit, a plan task, and retrieving nearly as well."""
+        # A guide that lacks the field is still the procedure asked about: another guide's
+        # time limit would answer for a different procedure (held out, "how many days to
+        # register a company?" moved to the social-insurance guide's time limit).
+        if hits[0].unit.kind == "guide" or states(0):
+            return 0
+        guide = _near(hits, STATES_NEAR, lambda i: hits[i].unit.kind == "guide" and states(i))
+        if guide:
+            return guide
     if hits[0].unit.kind != "plan":
         return 0
+    task = hits[0].unit.ref
+    return _near(
+        hits,
+        ENTRY_NEAR,
+        lambda i: hits[i].unit.kind == "entry" and task in hits[i].unit.source_refs,
+    )
+
+
+def _near(hits: list[Hit], share: float, fits: Callable[[int], bool]) -> int:
+    """The first of the next hits (up to LEAD_WITHIN) within `share` of the best score that
+    `fits`, or 0."""
     for i in range(1, min(LEAD_WITHIN, len(hits))):
-        unit = hits[i].unit
-        if (
-            unit.kind == "entry"
-            and hits[0].unit.ref in unit.source_refs
-            and hits[i].score >= ENTRY_NEAR * top
-        ):
+        if hits[i].score >= share * hits[0].score and fits(i):
             return i
     return 0

@@ -111,24 +111,18 @@ def fit(x: np.ndarray, y: np.ndarray, langs: np.ndarray, embedding_model: str) -
     for lang in ("zh", "en"):
         inside = [p[(y == 1) & (langs == lang)] for p in runs]
         outside = [p[(y == 0) & (langs == lang)] for p in runs]
-        if not len(inside[0]):
-            cuts[lang] = 0.5
-            metrics[lang] = {
-                "in_scope": 0,
-                "out_of_scope": len(outside[0]),
-                "cv_false_refusals": None,
-                "cv_out_of_scope_refused": None,
-            }
-            continue
-        cut = float(np.mean([np.quantile(i, TARGET_FALSE_REFUSALS) for i in inside]))
+        has_in, has_out = len(inside[0]) > 0, len(outside[0]) > 0
+        cut = (
+            float(np.mean([np.quantile(i, TARGET_FALSE_REFUSALS) for i in inside]))
+            if has_in
+            else 0.5
+        )
         cuts[lang] = round(cut, 4)
         metrics[lang] = {
             "in_scope": len(inside[0]),
             "out_of_scope": len(outside[0]),
-            "cv_false_refusals": round(float(np.mean([np.mean(i < cut) for i in inside])), 4),
-            "cv_out_of_scope_refused": round(float(np.mean([np.mean(o < cut) for o in outside])), 4)
-            if len(outside[0])
-            else None,
+            "cv_false_refusals": _share_below(inside, cut) if has_in else None,
+            "cv_out_of_scope_refused": _share_below(outside, cut) if has_in and has_out else None,
         }
     final = pipeline().fit(x, y)
     scaler, lr = final.named_steps["standardscaler"], final.named_steps["logisticregression"]
@@ -143,3 +137,8 @@ def fit(x: np.ndarray, y: np.ndarray, langs: np.ndarray, embedding_model: str) -
         evidence=list(EVIDENCE),
         metrics=metrics,
     )
+
+
+def _share_below(runs: list[np.ndarray], cut: float) -> float:
+    """The share of probabilities under the cut, averaged over the repeated splits."""
+    return round(float(np.mean([np.mean(p < cut) for p in runs])), 4)
