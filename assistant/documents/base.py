@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 if TYPE_CHECKING:
     from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
@@ -20,6 +20,24 @@ class KnowledgeFileError(ValueError):
         self.path = str(path)
         self.where = where
         super().__init__(f"{path}: {where}: {problem}" if where else f"{path}: {problem}")
+
+
+# One everyday phrase: what users say for what a unit covers ("open a company", "开公司").
+Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Words = Annotated[list[Phrase], Field(max_length=30)]
+
+
+class Aliases(BaseModel):
+    """A unit's everyday words, per language: searched (one chunk per language), never
+    quoted, so a question in users' words finds the unit. Every phrase names something
+    the unit's own text covers."""
+
+    model_config = ConfigDict(extra="forbid")
+    zh: Words = Field(default_factory=list)
+    en: Words = Field(default_factory=list)
+
+    def by_lang(self) -> dict[str, list[str]]:
+        return {lang: words for lang, words in (("zh", self.zh), ("en", self.en)) if words}
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.asks import unstated
-from assistant.documents.base import Group, Quoted, validate_as
+from assistant.documents.base import Aliases, Group, Quoted, validate_as
 from assistant.documents.guide import SLUG, Names
 from assistant.documents.plan import pick_chunks
 from assistant.documents.sentences import merge_short_sentences, split_sentences
@@ -30,6 +30,7 @@ class UploadedDoc(BaseModel):
     source_refs: list[str] = Field(default_factory=list)
     effective_from: date | None = None
     effective_until: date | None = None
+    aliases: Aliases | None = None  # users' words for it: searched, never quoted
 
 
 def parse_uploaded(data: Any, where: str) -> UploadedDoc:
@@ -51,6 +52,7 @@ def document_unit(doc: UploadedDoc) -> Unit:
             Sentence(id=f"{ref}/{i}", **{doc.lang: s}) for i, s in enumerate(parts, start=1)
         ],
         source_refs=list(doc.source_refs),
+        aliases=doc.aliases.by_lang() if doc.aliases else {},
         data=doc.model_dump(mode="json"),
     )
 

@@ -9,7 +9,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.asks import unstated
-from assistant.documents.base import Group, Quoted, read_yaml, validate_as, validation_error
+from assistant.documents.base import (
+    Aliases,
+    Group,
+    Quoted,
+    read_yaml,
+    validate_as,
+    validation_error,
+)
 from assistant.documents.guide import SLUG, Names
 from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
 
@@ -25,6 +32,7 @@ class EntryDoc(BaseModel):
     source_refs: list[str] = Field(min_length=1)
     effective_from: date | None = None  # not retrievable before / after these days
     effective_until: date | None = None
+    aliases: Aliases | None = None  # users' words for it: searched, never quoted
 
 
 def parse_entry(data: Any, path: Path | str) -> EntryDoc:
@@ -46,6 +54,7 @@ def entry_unit(doc: EntryDoc) -> Unit:
             Sentence(id=f"{ref}/a", zh=doc.answer.zh.strip(), en=doc.answer.en.strip()),
         ],
         source_refs=list(doc.source_refs),
+        aliases=doc.aliases.by_lang() if doc.aliases else {},
         data=doc.model_dump(mode="json"),
     )
 

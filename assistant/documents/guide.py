@@ -16,7 +16,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.asks import STATES
-from assistant.documents.base import Group, Quoted, read_yaml, validate_as, validation_error
+from assistant.documents.base import (
+    Aliases,
+    Group,
+    Quoted,
+    read_yaml,
+    validate_as,
+    validation_error,
+)
 from assistant.documents.handoff import handoff_sentence
 from assistant.schema import DocKind, Hit, Lang, Sentence, Unit
 
@@ -89,6 +96,7 @@ class GuideDoc(_Strict):
     fields: Fields
     effective_from: date | None = None  # not retrievable before / after these days
     effective_until: date | None = None
+    aliases: Aliases | None = None  # users' words for it: searched, never quoted
 
     @field_validator("source_refs")
     @classmethod
@@ -182,6 +190,7 @@ def guide_unit(doc: GuideDoc) -> Unit:
         text="\n".join(text_lines),
         sentences=sentences,
         source_refs=list(doc.source_refs),
+        aliases=doc.aliases.by_lang() if doc.aliases else {},
         data=doc.model_dump(mode="json"),
     )
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict
 
 from assistant.asks import unstated
-from assistant.documents.base import Group, KnowledgeFileError, Quoted, read_yaml, validate_as
+from assistant.documents.base import (
+    Aliases,
+    Group,
+    KnowledgeFileError,
+    Quoted,
+    read_yaml,
+    validate_as,
+)
 from assistant.documents.parser import parse_document
 from assistant.documents.sentences import merge_short_sentences, split_sentences
 from assistant.documents.translation import align, load_renderings, translation_files
@@ -74,14 +80,11 @@ def _group_numeral(group: str) -> str:
     return group[1 : group.find(")")] if group.startswith("(") else ""
 
 
-Words = list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]]
-
-
 class AliasFile(BaseModel):
     """aliases.yaml: everyday words per plan unit and language."""
 
     model_config = ConfigDict(extra="forbid")
-    units: dict[str, dict[Lang, Words]]
+    units: dict[str, Aliases]
 
 
 def load_aliases(kb_dir: Path, refs: set[str]) -> dict[str, dict[str, list[str]]]:
@@ -94,7 +97,7 @@ def load_aliases(kb_dir: Path, refs: set[str]) -> dict[str, dict[str, list[str]]
     for ref in aliases:
         if ref not in refs:
             raise KnowledgeFileError(path, f"units.{ref}", "no such plan unit")
-    return {ref: dict(by_lang) for ref, by_lang in aliases.items()}
+    return {ref: words.by_lang() for ref, words in aliases.items()}
 
 
 class PlanKind:

@@ -21,28 +21,20 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Audit, Entry, EntryVersion, Meta, utcnow
+from assistant.documents.document import UploadedDoc
+from assistant.documents.entry import EntryDoc
+from assistant.documents.guide import GuideDoc
 
 KINDS = ("faq", "guide", "document")
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 STATUSES = ("draft", "in_review", "published", "archived")
 REVISION = "knowledge_revision"
-# Top-level keys a payload may hold, per kind (a draft may lack any of them but slug).
+# Top-level keys a payload may hold, per kind (a draft may lack any of them but slug):
+# the fields of the kind's file format.
 PAYLOAD_KEYS: dict[str, set[str]] = {
-    "faq": {"slug", "question", "answer", "source_refs", "effective_from", "effective_until"},
-    "guide": {
-        "slug",
-        "title",
-        "source_url",
-        "source_name",
-        "source_official",
-        "last_checked",
-        "other_sources",
-        "source_refs",
-        "fields",
-        "effective_from",
-        "effective_until",
-    },
-    "document": {"slug", "title", "text", "lang", "filename", "source_refs"},
+    "faq": set(EntryDoc.model_fields),
+    "guide": set(GuideDoc.model_fields),
+    "document": set(UploadedDoc.model_fields),
 }
 Validator = Callable[..., None]  # (kind, data[, extra refs]); raises InvalidEntry
 

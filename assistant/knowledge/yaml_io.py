@@ -32,6 +32,7 @@ ORDER = [
     "filename",
     "fields",
     "text",
+    "aliases",
 ]
 
 

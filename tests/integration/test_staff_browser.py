@@ -35,6 +35,9 @@ FAQ = {
     "answer.en": "Under the plan, Haikou will make its second-line ports smarter and have customs, "
     "maritime and border inspection share data, to support the '1+3' coordinated model at the "
     "seaport and the '1+2' model at the airport.",
+    # users' own words for it: searched, never shown
+    "aliases.zh": "海港空港口岸怎么配合",
+    "aliases.en": "ports working together at sea and airport",
 }
 REFUSED = "What's a good recipe for coconut chicken hot pot? <img src=x onerror=window.__pwned=1>"
 
@@ -289,6 +292,7 @@ def test_staff_flow_end_to_end(staff_server, browser):
     # --- a save from a stale version: the conflict, and nothing typed is lost ------------
     visit(ed, staff, f"#/edit/{SLUG}")
     ed.wait_for_selector(".ed-head .badge.status-published")
+    assert ed.input_value(field("aliases.en")) == FAQ["aliases.en"]  # saved, stored, shown
     visit(rv, staff, f"#/edit/{SLUG}")
     rv.wait_for_selector(field("answer.en"))
     theirs = FAQ["answer.en"] + " (Reviewer's wording: ask the 12345 hotline for details.)"

@@ -161,3 +161,12 @@ def test_a_reviewers_comment_reaches_the_editor_and_slugs_are_checked(store):
     assert store.get("durian-inspection").review_comment == "cite task 4 in English too"
     with pytest.raises(InvalidEntry, match="slug"):
         store.create("faq", {**FAQ, "slug": "Bad Slug"}, "alice")
+
+
+def test_users_words_are_kept_and_a_bad_phrase_list_is_refused_naming_it(store):
+    words = {"zh": ["榴莲咋查验"], "en": ["durian checks at customs"]}
+    store.create("faq", {**FAQ, "aliases": words}, "alice")
+    assert store.get("durian-inspection").data["aliases"] == words
+    store.create("faq", {**FAQ, "slug": "other", "aliases": {"fr": ["x"]}}, "alice")
+    with pytest.raises(InvalidEntry, match=r"aliases\.fr"):  # a draft may be unfinished
+        store.submit("other", "alice")

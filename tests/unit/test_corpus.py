@@ -81,3 +81,35 @@ def test_a_malformed_aliases_file_fails_naming_the_field(kb, text, names):
     with pytest.raises(KnowledgeFileError) as err:
         load_corpus(kb)
     assert "aliases.yaml" in str(err.value) and names in str(err.value)
+
+
+def test_an_entry_carries_its_own_aliases_into_one_searched_only_chunk(kb):
+    text = ENTRY % "plan#22" + 'aliases: {en: ["grid hookup fee"], zh: ["接电花钱吗"]}\n'
+    (kb / "entries" / "power-cost.yaml").write_text(text, encoding="utf-8")
+    unit = load_corpus(kb).by_ref["entry:power-cost"]
+    assert unit.aliases == {"zh": ["接电花钱吗"], "en": ["grid hookup fee"]}
+    from assistant.ingest.chunking import chunk_unit
+
+    alias = [c for c in chunk_unit(unit) if c.searched_only]
+    assert [(c.lang, c.text, c.context) for c in alias] == [
+        ("zh", "接电花钱吗", "接电要钱吗?"),
+        ("en", "grid hookup fee", "Do we pay to connect?"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("aliases", "names"),
+    [
+        ('{fr: ["x"]}', "aliases.fr"),
+        ('{en: [""]}', "aliases.en.0"),
+        ('{en: "power"}', "aliases.en"),
+        ("{en: [" + ", ".join(['"x"'] * 31) + "]}", "aliases.en"),
+        ('{zh: ["' + "接" * 81 + '"]}', "aliases.zh.0"),
+    ],
+)
+def test_malformed_entry_aliases_fail_naming_the_field(kb, aliases, names):
+    text = ENTRY % "plan#22" + f"aliases: {aliases}\n"
+    (kb / "entries" / "power-cost.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeFileError) as err:
+        load_corpus(kb)
+    assert "power-cost.yaml" in str(err.value) and names in str(err.value)

@@ -118,6 +118,8 @@
       lang_en: "英文",
       f_refs: "依据(source_refs)",
       refs_hint: "用逗号或空格分隔,例如 plan#22, guide:electricity-connection",
+      f_aliases: "用户常用说法(aliases)",
+      aliases_hint: "每行一个用户可能的说法,例如“开公司”“办执照要啥材料”。只用于检索,不会展示给用户;只写本条内容确实涵盖的事项。",
       eff_legend: "有效期(可选)",
       f_eff_from: "生效日期",
       f_eff_until: "失效日期",
@@ -374,6 +376,9 @@
       lang_en: "English",
       f_refs: "Sources (source_refs)",
       refs_hint: "Separated by commas or spaces, e.g. plan#22, guide:electricity-connection",
+      f_aliases: "How users say it (aliases)",
+      aliases_hint:
+        "One phrase per line, in users' own words, e.g. “open a company”, “documents for a business licence”. Used only to find this item, never shown; name only what this item covers.",
       eff_legend: "Effective dates (optional)",
       f_eff_from: "Effective from",
       f_eff_until: "Effective until",
@@ -551,6 +556,7 @@
     answer: "f_answer",
     title: "f_title",
     source_refs: "f_refs",
+    aliases: "f_aliases",
     effective_from: "f_eff_from",
     effective_until: "f_eff_until",
     source_url: "f_source_url",
@@ -1011,20 +1017,35 @@
     };
   }
 
+  // Users' words for an item, one per line in each language: searched, never shown.
+  function aliasesField(d) {
+    const p = pair("f_aliases", d.aliases, { rows: 4, join: true, name: "aliases" });
+    p.node.append(h("p", { class: "hint", t: "aliases_hint" }));
+    return {
+      node: p.node,
+      value() {
+        const v = { zh: lines(p.zh.value), en: lines(p.en.value) };
+        return v.zh.length || v.en.length || d.aliases ? { aliases: v } : {};
+      },
+    };
+  }
+
   // ---------------------------------------------------------------- forms per kind
   function faqForm(d, isNew) {
     const slug = slugField(d.slug, isNew);
     const q = pair("f_question", d.question, { rows: 3, name: "question" });
     const a = pair("f_answer", d.answer, { rows: 8, name: "answer" });
     const refs = refsField(d.source_refs);
+    const aliases = aliasesField(d);
     const eff = effField(d);
     return {
-      node: h("div", { class: "form" }, slug.node, q.node, a.node, refs.node, eff.node),
+      node: h("div", { class: "form" }, slug.node, q.node, a.node, refs.node, aliases.node, eff.node),
       slugInput: slug.input,
       lockSlug: slug.lock,
       collect() {
         return Object.assign(
           { slug: slug.input.value.trim(), question: q.value(), answer: a.value(), source_refs: refs.value() },
+          aliases.value(),
           eff.value()
         );
       },
@@ -1037,15 +1058,16 @@
     const langSel = selectEl(nid("f"), [["zh", "lang_zh"], ["en", "lang_en"]], d.lang === "en" ? "en" : "zh");
     const text = h("textarea", { id: nid("f"), rows: 16, value: d.text || "", lang: htmlLang(d.lang), "data-name": "text" });
     const refs = refsField(d.source_refs);
+    const aliases = aliasesField(d);
     const file = d.filename ? h("p", { class: "hint", t: ["f_filename", { name: d.filename }] }) : null;
     return {
-      node: h("div", { class: "form" }, slug.node, title.node, field("f_doc_lang", langSel), file, field("f_doc_text", text), refs.node),
+      node: h("div", { class: "form" }, slug.node, title.node, field("f_doc_lang", langSel), file, field("f_doc_text", text), refs.node, aliases.node),
       slugInput: slug.input,
       lockSlug: slug.lock,
       collect() {
         const out = { slug: slug.input.value.trim(), title: title.value(), text: text.value, lang: langSel.value, source_refs: refs.value() };
         if (d.filename !== undefined) out.filename = d.filename;
-        return out;
+        return Object.assign(out, aliases.value());
       },
     };
   }
@@ -1059,6 +1081,7 @@
     const official = h("input", { type: "checkbox", id: nid("f"), checked: base.source_official !== false, "data-name": "source_official" });
     const checked = dateInput(base.last_checked, "last_checked");
     const refs = refsField(base.source_refs);
+    const aliases = aliasesField(base);
     const eff = effField(base);
 
     // other_sources: a small repeatable form
@@ -1174,7 +1197,7 @@
         h("div", { class: "cols" },
           h("div", { class: "check" }, official, h("label", { for: official.id, t: "f_source_official" })),
           field("f_last_checked", checked, "date_hint")),
-        refs.node, eff.node),
+        refs.node, aliases.node, eff.node),
       h("section", { class: "sec" }, h("h3", { t: "other_sources" }), osEmpty, osList, addBtn),
       h("section", { class: "sec" }, h("h3", { t: "sec_fields" }), h("p", { class: "hint", t: "fields_hint" }), fieldsBox)
     );
@@ -1214,7 +1237,7 @@
           fields[f.name] = v;
         }
         out.fields = fields;
-        Object.assign(out, eff.value());
+        Object.assign(out, aliases.value(), eff.value());
         return out;
       },
     };
