@@ -32,7 +32,11 @@ if TYPE_CHECKING:
 
 # The share of answerable training questions the cut may refuse, in cross-validation:
 # under the 5% false-refusal bar with a margin for questions unlike the training set.
-TARGET_FALSE_REFUSALS = 0.04
+# Chosen on the held-out dev sets (dev3, dev4-en, dev-short, dev5, dev-oos): with the
+# oos2/in2 training sets, 0.04 refused zh 97.0% / en 97.5% of out-of-scope questions but
+# raised English false refusals 2.4% -> 3.9%; 0.035 refuses 96.5% / 97.0% with false
+# refusals zh 0.6%, en 2.7% (the model before: 95.5% / 93.5%, 1.8% / 2.4%).
+TARGET_FALSE_REFUSALS = 0.035
 REGULARISATION = 0.1  # inverse L2 strength, chosen by 5-fold CV on the training set
 # The query vector's 384 standardised dimensions are scaled by this before the fit (a
 # stronger penalty on them than on the retrieval evidence and place flags), so the model

@@ -96,7 +96,7 @@ def fit(x: np.ndarray, y: np.ndarray, langs: np.ndarray, embedding_model: str) -
             LogisticRegression(C=REGULARISATION, max_iter=5000),
         )
 
-    # The cut is a low quantile (the 4% of answerable questions it may refuse): from one
+    # The cut is a low quantile (the share of answerable questions it may refuse): from one
     # split of the folds it moved by whole points of false refusals between retrainings
     # on nearly the same data, so it is averaged over repeated splits.
     strata = y * 2 + (langs == "en")
