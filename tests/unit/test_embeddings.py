@@ -75,3 +75,16 @@ def test_sentence_transformers_needs_a_local_directory(tmp_path):
     )
     with pytest.raises((ImportError, ValueError), match=r"sentence-transformers|local model"):
         make_embeddings(s)
+
+
+def test_the_engines_openmp_runtime_is_found_so_thread_counts_can_be_set():
+    # a wheel bundles libgomp beside the engine; a source build (make install) links the
+    # system's: either way the per-thread core count must reach the copy the engine uses
+    from assistant.providers.embeddings import E5Embeddings
+
+    e5 = E5Embeddings()
+    assert e5._omp is not None
+    e5.set_threads(1)
+    assert e5._omp.omp_get_max_threads() == 1
+    e5.set_threads(0)
+    assert e5._omp.omp_get_max_threads() == e5._omp.omp_get_num_procs()
