@@ -46,7 +46,8 @@ class Unit(BaseModel):
     text: str  # the whole unit in Chinese, as the source has it
     sentences: list[Sentence] = Field(default_factory=list)
     source_refs: list[str] = Field(default_factory=list)  # plan refs a guide or entry rests on
-    # everyday words for what the unit covers, by language (knowledge_base/aliases.yaml):
+    # everyday words for what the unit covers, by language (a plan unit's in
+    # knowledge_base/aliases.yaml, a guide's, entry's or document's in its own file):
     # searched, never quoted
     aliases: dict[str, list[str]] = Field(default_factory=dict)
     data: dict[str, Any] = Field(default_factory=dict)  # what the kind keeps (a guide's fields)

@@ -39,7 +39,7 @@ MAX_QUERY_CHARS = 500
 FOCUS_NEAR = 0.9  # share of the best score within which a unit naming the subject goes first
 SCOPE_KINDS = ("plan", "guide", "entry")  # the kinds whose closeness the scope model reads
 DISTINCTIVE_SHARE = 0.05  # a word in more than this share of chunks names no subject
-# An alias chunk (a unit's everyday words, knowledge_base/aliases.yaml) is a short list that
+# An alias chunk (a unit's everyday words, Unit.aliases) is a short list that
 # lies close to many short questions; its cosine counts this much less than the unit's own
 # text. Chosen on the dev sets (dev-en, dev2, dev3, dev4-en, dev-guides, dev-entries):
 # recall@1 en 0.869 / zh 0.875 without aliases; with them at 0: 0.876 / 0.891 (plan
