@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -251,6 +252,17 @@ def top_in_view(page, locator) -> bool:
     return box is not None and 0 <= box["y"] < limit
 
 
+def comes_into_view(page, locator, timeout_s: float = 3.0) -> bool:
+    """top_in_view, allowing for a scroll the page makes on its next animation frame (a
+    restored conversation is scrolled to its last answer then, not at once)."""
+    end = time.monotonic() + timeout_s
+    while not top_in_view(page, locator):
+        if time.monotonic() > end:
+            return False
+        page.wait_for_timeout(50)
+    return True
+
+
 def first_text_ms(page) -> float:
     """The page's own measure, from sending to the first visible answer text (not gated)."""
     page.wait_for_function("() => !Number.isNaN(Number(document.body.dataset.firstTextMs))")
@@ -451,7 +463,7 @@ def test_chat_page(chat_server, browser, lang, size):
     assert answers(page).nth(0).get_attribute("data-answer-id") == answer_id
     assert answers(page).nth(0).locator(".rate-done").count() == 1  # the rating is kept
     assert answers(page).nth(2).locator("a[href='tel:12345']").count() == 1
-    assert top_in_view(page, answers(page).nth(2))
+    assert comes_into_view(page, answers(page).nth(2))
     assert page.evaluate(COMPOSER_VISIBLE)
     check(page, lang, "reloaded")
     shoot(page, f"08-reloaded-{tag}")
