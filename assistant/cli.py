@@ -260,6 +260,46 @@ def scope_train(
         )
 
 
+adapter_app = typer.Typer(help="The query adapter: a learned map on question vectors.")
+app.add_typer(adapter_app, name="adapter")
+
+
+@adapter_app.command("train")
+def adapter_train(
+    questions: Annotated[
+        list[Path],
+        typer.Option("--questions", "-q", help="JSONL with q and gold (others are skipped)"),
+    ],
+    output: Annotated[Path | None, typer.Option(help="where to write the adapter")] = None,
+) -> None:
+    """Train on the training and dev sets, never the golden ones; writes
+    knowledge_base/retrieval/. Retrain the scope classifier after it (`make calibrate`)."""
+    services = _services()
+    try:
+        from assistant.retrieve.adapter import ADAPTER_FILE
+        from assistant.retrieve.adapter_train import train_adapter
+    except ImportError as exc:  # pragma: no cover - the `train` extra
+        fail(f"training needs SciPy: pip install '.[train]' ({exc})", USAGE_ERROR)
+    # trained on plain question vectors, whatever adapter is shipped now
+    services.settings.query_adapter = False
+    try:
+        adapter = train_adapter(services, questions)
+    except (ValueError, FileNotFoundError) as exc:
+        fail(str(exc), USAGE_ERROR)
+    except (IndexNotReadyError, StoreUnavailableError) as exc:
+        fail(str(exc))
+    target = output or services.settings.kb_dir / ADAPTER_FILE
+    adapter.save(target)
+    out.print(f"query adapter written to {target} ({adapter.metrics['questions']} questions)")
+    for lang in ("zh", "en"):
+        m = adapter.metrics[lang]
+        out.print(
+            f"  {lang}: recall@1 of the question vectors alone on the training questions "
+            f"{m['training_recall@1_before']} -> {m['training_recall@1_after']} "
+            f"({m['questions']} questions)"
+        )
+
+
 users_app = typer.Typer(help="Staff accounts.")
 app.add_typer(users_app, name="users")
 

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     # per core) and how many recent questions' vectors are kept in memory (0: none).
     query_slots: int = 0
     query_cache_size: int = 1024
+    # The learned map on question vectors (knowledge_base/retrieval/query_adapter.npz, see
+    # retrieve/adapter.py); off: plain e5 vectors. It is used only with the model it was
+    # trained for, and the shipped scope classifier was trained with it on.
+    query_adapter: bool = True
 
     chroma_host: str = Field(default="", description="set to use a Chroma server")
     chroma_port: int = 8000

@@ -17,6 +17,7 @@ from assistant.index.store import Index, IndexNotReadyError, Progress, open_inde
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.providers.embeddings import BaseEmbeddings, make_embeddings
 from assistant.retrieve import HybridSearcher
+from assistant.retrieve.adapter import ADAPTER_FILE, QueryAdapter, load_adapter
 from assistant.retrieve.expansion import Glossary
 from assistant.retrieve.retriever import HybridRetriever
 
@@ -59,6 +60,13 @@ class Services:
         return open_index(self.settings, self.embeddings)
 
     @cached_property
+    def query_adapter(self) -> QueryAdapter | None:
+        """The shipped query adapter, if it is on and was trained for this embedding model."""
+        if not self.settings.query_adapter:
+            return None
+        return load_adapter(self.settings.kb_dir / ADAPTER_FILE, self.embeddings.model_id)
+
+    @cached_property
     def searcher(self) -> HybridSearcher:
         return HybridSearcher(
             self.index,
@@ -66,6 +74,7 @@ class Services:
             self.glossary,
             self.synonyms,
             candidates=self.settings.candidates,
+            adapter=self.query_adapter,
         )
 
     @cached_property
@@ -95,18 +104,25 @@ class Services:
 
     @cached_property
     def scope(self) -> Scope | None:
-        """The shipped scope classifier, if it was trained with this embedding model."""
+        """The shipped scope classifier, if it was trained with this embedding model, this
+        evidence and this query adapter (its numbers read features they made)."""
         model = ScopeModel.load(self.settings.kb_dir / "scope" / "classifier.json")
         if model is None:
             return None
-        if model.embedding_model != self.embeddings.model_id or model.evidence != list(EVIDENCE):
+        adapter = self.query_adapter
+        made_with = (model.embedding_model, model.evidence, model.query_adapter)
+        serving = (self.embeddings.model_id, list(EVIDENCE), adapter.digest if adapter else "")
+        if made_with != serving:
             log.warning(
-                "the scope classifier was trained with %s on evidence %s, not %s on %s; "
-                "refusing by the relevance threshold instead (retrain: `assistant scope train`)",
-                model.embedding_model,
-                model.evidence,
-                self.embeddings.model_id,
-                list(EVIDENCE),
+                "the scope classifier was trained with %s on evidence %s (query adapter %s), "
+                "not %s on %s (query adapter %s); refusing by the relevance threshold instead "
+                "(retrain: `make calibrate`)",
+                made_with[0],
+                made_with[1],
+                made_with[2][:12] or "none",
+                serving[0],
+                serving[1],
+                serving[2][:12] or "none",
             )
             return None
         return Scope(model, Places.load(self.settings.kb_dir / "scope" / "places.yaml"))

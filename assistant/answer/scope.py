@@ -128,6 +128,8 @@ class ScopeModel:
     embedding_model: str
     trained_on: str = ""  # sha256 of the training file
     evidence: list[str] = field(default_factory=list)  # EVIDENCE when it was trained
+    # sha256 of the query adapter file the retrieval evidence was made with ("": none)
+    query_adapter: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
 
     @cached_property

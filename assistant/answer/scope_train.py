@@ -73,6 +73,8 @@ def train_scope(services: Services, paths: list[Path], places: Places) -> ScopeM
         services.embeddings.model_id,
     )
     model.trained_on = ",".join(f"{p.name}:{file_sha(p)[:12]}" for p in paths)
+    adapter = services.query_adapter
+    model.query_adapter = adapter.digest if adapter else ""
     return model
 
 

@@ -64,6 +64,13 @@ def evaluate(services: Services, paths: list[Path], baseline: bool = False) -> d
         "questions": len(questions),
         "files": [str(p) for p in paths],
         "embedding_model": services.index.embedding_model,
+        "query_adapter": {
+            "trained_on": adapter.trained_on,
+            "questions": adapter.metrics.get("questions"),
+            "digest": adapter.digest[:12],
+        }
+        if (adapter := services.query_adapter)
+        else None,
         "calibration": calibration,
         "scope": {"cuts": services.scope.model.cuts, "trained_on": services.scope.model.trained_on}
         if services.scope

@@ -100,6 +100,13 @@ def write_report(result: dict[str, Any], path: Path) -> None:
         f"embedding model `{result['embedding_model']}`.",
         "",
     ]
+    if adapter := result.get("query_adapter"):
+        lines += [
+            f"Question vectors pass through the query adapter `{adapter['digest']}`, learned "
+            f"from {adapter['questions']} answerable questions in {adapter['trained_on']} "
+            "(never these sets).",
+            "",
+        ]
     if has_base:
         lines += [
             "The baseline is the plain pipeline from the LangChain docs, measured in the same "

@@ -154,7 +154,11 @@ def test_create_edit_review_publish_and_it_is_answered_at_once(client, services)
     assert client.post("/api/v1/entries/lychee-export/publish", headers=rev).status_code == 200
     # the very next question is answered with it: publishing re-indexed it in the request
     answer = ask(client, "荔枝出口海关怎么查验?")
-    assert "entry:lychee-export" in [c["ref"] for c in answer["citations"]]
+    assert answer["citations"][0]["ref"] == "entry:lychee-export"
+    # The shipped query adapter never saw this entry: it is still found first in English,
+    # by its plain similarity (see assistant/retrieve/adapter.py)
+    answer = ask(client, "How are lychee exports inspected?")
+    assert answer["citations"][0]["ref"] == "entry:lychee-export"
     versions = client.get("/api/v1/entries/lychee-export/versions", headers=ed).json()
     assert [v["version"] for v in versions["versions"]] == [1, 2]
     diff = client.get(

@@ -125,6 +125,50 @@ def test_a_classifier_trained_on_other_evidence_is_not_used(tmp_path, caplog):
     assert "retrain" in caplog.text
 
 
+def test_a_classifier_trained_with_another_query_adapter_is_not_used(tmp_path, caplog):
+    """The adapter changes the retrieval evidence the classifier reads: a classifier made
+    with another adapter, or with none, is not used with this one."""
+    from assistant.config import Settings
+    from assistant.retrieve.adapter import ADAPTER_FILE, QueryAdapter
+    from assistant.services import Services
+
+    kb = tmp_path / "kb"
+
+    def scope_with(classifier_adapter: str, adapter_on: bool = True):
+        services = Services(
+            Settings(
+                data_dir=tmp_path / "data",
+                kb_dir=kb,
+                embedding_mode="fake",
+                query_adapter=adapter_on,
+            )
+        )
+        ScopeModel(
+            mean=[0.0],
+            scale=[1.0],
+            coef=[1.0],
+            intercept=0.0,
+            cuts={"zh": 0.5, "en": 0.5},
+            embedding_model=services.embeddings.model_id,
+            evidence=list(EVIDENCE),
+            query_adapter=classifier_adapter,
+        ).save(kb / "scope" / "classifier.json")
+        return services.scope
+
+    assert scope_with("") is not None  # no adapter shipped, none used in training
+    QueryAdapter(
+        matrix=np.eye(256, dtype=np.float32),
+        embedding_model="fake-ngram-256",
+        refs=frozenset({"plan#1"}),
+    ).save(kb / ADAPTER_FILE)
+    digest = QueryAdapter.load(kb / ADAPTER_FILE).digest
+    assert scope_with(digest) is not None
+    assert scope_with("") is None
+    assert scope_with("0" * 64) is None
+    assert scope_with(digest, adapter_on=False) is None  # the operator turned it off
+    assert "query adapter" in caplog.text
+
+
 def test_the_shipped_classifier_is_the_one_the_default_settings_use(tmp_path):
     """A change of embedding model or engine, or of the evidence, must come with a retrained
     classifier (`make calibrate`); otherwise the service silently falls back to the cruder
@@ -137,4 +181,20 @@ def test_the_shipped_classifier_is_the_one_the_default_settings_use(tmp_path):
     assert shipped is not None
     assert shipped.embedding_model == services.embeddings.model_id
     assert shipped.evidence == list(EVIDENCE)
+    assert services.query_adapter is not None
+    assert shipped.query_adapter == services.query_adapter.digest
     assert services.scope is not None
+
+
+def test_the_shipped_query_adapter_was_trained_with_every_shipped_unit():
+    """Knowledge added to the shipped files comes with a retrained adapter (`make
+    calibrate`); a unit it never saw is still found, by its plain similarity."""
+    from assistant.config import PROJECT_ROOT
+    from assistant.ingest.corpus import load_corpus
+    from assistant.retrieve.adapter import ADAPTER_FILE, QueryAdapter
+
+    kb = PROJECT_ROOT / "knowledge_base"
+    adapter = QueryAdapter.load(kb / ADAPTER_FILE)
+    assert adapter is not None
+    shipped = {u.ref for u in load_corpus(kb).units}
+    assert shipped <= adapter.refs, sorted(shipped - adapter.refs)
