@@ -28,8 +28,8 @@ def test_zero_coverage_is_pure_dense_order():
 def test_lexical_weight_grows_with_coverage():
     dense = {"a": 0.90, "b": 0.85}
     lexical = {"b": 10.0}
-    low = fuse(dense, lexical, coverage=0.2)
-    high = fuse(dense, lexical, coverage=1.0)
+    low = fuse(dense, lexical, coverage=0.2, weight=0.7)
+    high = fuse(dense, lexical, coverage=1.0, weight=0.7)
     assert low["a"] > low["b"]
     assert high["b"] > high["a"]
 
