@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,6 +28,7 @@ err = Console(stderr=True)
 
 USAGE_ERROR = 2
 RUNTIME_ERROR = 1
+T = TypeVar("T")
 
 
 def fail(message: str, code: int = RUNTIME_ERROR) -> NoReturn:
@@ -221,6 +223,16 @@ def eval_cmd(
     )
 
 
+def _trained(train: Callable[[], T]) -> T:
+    """Run a training; bad training files are usage errors, a missing index a runtime one."""
+    try:
+        return train()
+    except (ValueError, FileNotFoundError) as exc:
+        fail(str(exc), USAGE_ERROR)
+    except (IndexNotReadyError, StoreUnavailableError) as exc:
+        fail(str(exc))
+
+
 scope_app = typer.Typer(help="The scope classifier: what the assistant answers and refuses.")
 app.add_typer(scope_app, name="scope")
 
@@ -241,13 +253,10 @@ def scope_train(
     except ImportError as exc:  # pragma: no cover - the `train` extra
         fail(f"training needs scikit-learn: pip install '.[train]' ({exc})", USAGE_ERROR)
     kb = services.settings.kb_dir
-    try:
-        paths = questions or [Path("eval/train/scope-train.jsonl")]
-        model = train_scope(services, paths, Places.load(kb / "scope" / "places.yaml"))
-    except (ValueError, FileNotFoundError) as exc:
-        fail(str(exc), USAGE_ERROR)
-    except (IndexNotReadyError, StoreUnavailableError) as exc:
-        fail(str(exc))
+    paths = questions or [Path("eval/train/scope-train.jsonl")]
+    model = _trained(
+        lambda: train_scope(services, paths, Places.load(kb / "scope" / "places.yaml"))
+    )
     target = output or kb / "scope" / "classifier.json"
     model.save(target)
     out.print(f"scope classifier written to {target}; cuts {model.cuts}")
@@ -282,12 +291,7 @@ def adapter_train(
         fail(f"training needs SciPy: pip install '.[train]' ({exc})", USAGE_ERROR)
     # trained on plain question vectors, whatever adapter is shipped now
     services.settings.query_adapter = False
-    try:
-        adapter = train_adapter(services, questions)
-    except (ValueError, FileNotFoundError) as exc:
-        fail(str(exc), USAGE_ERROR)
-    except (IndexNotReadyError, StoreUnavailableError) as exc:
-        fail(str(exc))
+    adapter = _trained(lambda: train_adapter(services, questions))
     target = output or services.settings.kb_dir / ADAPTER_FILE
     adapter.save(target)
     out.print(f"query adapter written to {target} ({adapter.metrics['questions']} questions)")

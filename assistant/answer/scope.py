@@ -13,7 +13,6 @@ embedding model that made its vectors.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -174,7 +173,3 @@ class Scope:
             return 0.0
         row = features(question, retrieval, retrieval.vector, self.places, context)
         return self.model.p_in_scope(row)
-
-
-def file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

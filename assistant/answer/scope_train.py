@@ -5,7 +5,6 @@ Needs the `train` extra (scikit-learn); serving needs only numpy.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +19,9 @@ from assistant.answer.scope import (
     Places,
     ScopeModel,
     features,
-    file_sha,
 )
 from assistant.lang import detect_lang
+from assistant.trainingdata import files_signature, jsonl_rows
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -36,21 +35,15 @@ def load_training(paths: list[Path]) -> list[dict[str, Any]]:
     training and dev question files have them; multi-turn lines are skipped. A malformed
     line is an error naming its file and number."""
     rows = []
-    for path in paths:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                if "turns" in row and "q" not in row:
-                    continue
-                label = row["in_scope"] if "in_scope" in row else bool(row["gold"])
-                assert isinstance(row["q"], str) and isinstance(label, bool)
-            except (ValueError, KeyError, AssertionError, TypeError) as exc:
-                raise ValueError(
-                    f"{path}:{n}: needs text `q` and `in_scope` or `gold` ({exc})"
-                ) from exc
-            rows.append({"q": row["q"], "in_scope": label})
+    for where, row in jsonl_rows(paths):
+        if "turns" in row and "q" not in row:
+            continue
+        try:
+            label = row["in_scope"] if "in_scope" in row else bool(row["gold"])
+            assert isinstance(row["q"], str) and isinstance(label, bool)
+        except (KeyError, AssertionError, TypeError) as exc:
+            raise ValueError(f"{where}: needs text `q` and `in_scope` or `gold` ({exc})") from exc
+        rows.append({"q": row["q"], "in_scope": label})
     return rows
 
 
@@ -72,7 +65,7 @@ def train_scope(services: Services, paths: list[Path], places: Places) -> ScopeM
         np.array([detect_lang(r["q"]) for r in rows]),
         services.embeddings.model_id,
     )
-    model.trained_on = ",".join(f"{p.name}:{file_sha(p)[:12]}" for p in paths)
+    model.trained_on = files_signature(paths)
     adapter = services.query_adapter
     model.query_adapter = adapter.digest if adapter else ""
     return model

@@ -5,15 +5,14 @@ Needs the `train` extra (scikit-learn brings SciPy); serving needs only numpy.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.answer.scope import file_sha
 from assistant.retrieve.adapter import QueryAdapter
 from assistant.retrieve.search import ALIAS_DISCOUNT
+from assistant.trainingdata import files_signature, jsonl_rows
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -32,22 +31,16 @@ def load_gold_questions(paths: list[Path], known: set[str]) -> list[tuple[str, l
     (empty gold) and conversations are skipped. A malformed line or an unknown ref is an
     error naming its file and line."""
     rows = []
-    for path in paths:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                if "turns" in row or not row.get("gold"):
-                    continue
-                question, gold = row["q"], row["gold"]
-                assert isinstance(question, str) and isinstance(gold, list)
-            except (ValueError, KeyError, AssertionError, TypeError, AttributeError) as exc:
-                raise ValueError(f"{path}:{n}: needs text `q` and a `gold` list ({exc})") from exc
-            unknown = [r for r in gold if r not in known]
-            if unknown:
-                raise ValueError(f"{path}:{n}: gold refs not in the index: {unknown}")
-            rows.append((question, [str(r) for r in gold]))
+    for where, row in jsonl_rows(paths):
+        if "turns" in row or not row.get("gold"):
+            continue
+        question, gold = row.get("q"), row["gold"]
+        if not isinstance(question, str) or not isinstance(gold, list):
+            raise ValueError(f"{where}: needs text `q` and a `gold` list")
+        unknown = [r for r in gold if r not in known]
+        if unknown:
+            raise ValueError(f"{where}: gold refs not in the index: {unknown}")
+        rows.append((question, [str(r) for r in gold]))
     return rows
 
 
@@ -163,6 +156,6 @@ def train_adapter(
         matrix=matrix,
         embedding_model=services.embeddings.model_id,
         refs=frozenset(units),
-        trained_on=",".join(f"{p.name}:{file_sha(p)[:12]}" for p in paths),
+        trained_on=files_signature(paths),
         metrics=metrics,
     )

@@ -93,3 +93,32 @@ def test_chat_session_over_stdin(data_dir):
     )
     assert p.returncode == 0, p.stderr
     assert p.stdout.count("plan#28") >= 2
+
+
+def test_adapter_train_learns_from_gold_questions_and_names_bad_lines(data_dir, tmp_path):
+    """`assistant adapter train` on the real index and model: a small file trains a map
+    that reads back for this model; a gold ref the index lacks is a usage error naming
+    the file and line, and nothing is written."""
+    from assistant.retrieve.adapter import QueryAdapter
+
+    good = tmp_path / "train.jsonl"
+    rows = [
+        {"q": "开个小饭馆接电要多久", "gold": ["plan#22"]},
+        {"q": "How long does a new power hookup take?", "gold": ["guide:electricity-connection"]},
+        {"q": "讲个笑话", "gold": []},  # out of scope: skipped
+    ]
+    good.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "adapter.npz"
+    p = run(["adapter", "train", "-q", str(good), "--output", str(out)], data_dir)
+    assert p.returncode == 0, p.stderr
+    assert "(2 questions)" in " ".join(p.stdout.split())  # rich wraps long lines
+    adapter = QueryAdapter.load(out)
+    assert adapter is not None and adapter.metrics["questions"] == 2
+    assert {"plan#22", "guide:electricity-connection"} <= adapter.refs
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"q": "接电", "gold": ["plan#22"]}\n{"q": "接水", "gold": ["plan#99"]}\n')
+    missing = tmp_path / "never.npz"
+    p = run(["adapter", "train", "-q", str(bad), "--output", str(missing)], data_dir)
+    assert p.returncode == 2 and "bad.jsonl:2" in p.stderr and "plan#99" in p.stderr
+    assert "Traceback" not in p.stderr and not missing.exists()

@@ -99,73 +99,56 @@ def test_training_files_take_in_scope_labels_or_gold(tmp_path):
         load_training([f])
 
 
-def test_a_classifier_trained_on_other_evidence_is_not_used(tmp_path, caplog):
-    """A classifier.json from before a feature was added would read its numbers against
-    the wrong features: the service falls back to the relevance threshold and says so."""
+def scope_served(tmp_path, evidence=EVIDENCE, query_adapter: str = "", adapter_on: bool = True):
+    """The scope the service uses when the shipped classifier.json was made with `evidence`
+    and the query adapter `query_adapter` (its digest; "": none)."""
     from assistant.config import Settings
     from assistant.services import Services
 
-    def services_with(evidence: list[str]) -> Services:
-        kb = tmp_path / "kb"
-        services = Services(Settings(data_dir=tmp_path / "data", kb_dir=kb, embedding_mode="fake"))
-        model = ScopeModel(
-            mean=[0.0],
-            scale=[1.0],
-            coef=[1.0],
-            intercept=0.0,
-            cuts={"zh": 0.5, "en": 0.5},
-            embedding_model=services.embeddings.model_id,
-            evidence=evidence,
-        )
-        model.save(kb / "scope" / "classifier.json")
-        return services
+    kb = tmp_path / "kb"
+    settings = Settings(
+        data_dir=tmp_path / "data", kb_dir=kb, embedding_mode="fake", query_adapter=adapter_on
+    )
+    services = Services(settings)
+    ScopeModel(
+        mean=[0.0],
+        scale=[1.0],
+        coef=[1.0],
+        intercept=0.0,
+        cuts={"zh": 0.5, "en": 0.5},
+        embedding_model=services.embeddings.model_id,
+        evidence=list(evidence),
+        query_adapter=query_adapter,
+    ).save(kb / "scope" / "classifier.json")
+    return services.scope
 
-    assert services_with(list(EVIDENCE)).scope is not None
-    assert services_with(list(EVIDENCE[:-1])).scope is None
+
+def test_a_classifier_trained_on_other_evidence_is_not_used(tmp_path, caplog):
+    """A classifier.json from before a feature was added would read its numbers against
+    the wrong features: the service falls back to the relevance threshold and says so."""
+    assert scope_served(tmp_path) is not None
+    assert scope_served(tmp_path, EVIDENCE[:-1]) is None
     assert "retrain" in caplog.text
 
 
 def test_a_classifier_trained_with_another_query_adapter_is_not_used(tmp_path, caplog):
     """The adapter changes the retrieval evidence the classifier reads: a classifier made
     with another adapter, or with none, is not used with this one."""
-    from assistant.config import Settings
     from assistant.retrieve.adapter import ADAPTER_FILE, QueryAdapter
-    from assistant.services import Services
 
-    kb = tmp_path / "kb"
-
-    def scope_with(classifier_adapter: str, adapter_on: bool = True):
-        services = Services(
-            Settings(
-                data_dir=tmp_path / "data",
-                kb_dir=kb,
-                embedding_mode="fake",
-                query_adapter=adapter_on,
-            )
-        )
-        ScopeModel(
-            mean=[0.0],
-            scale=[1.0],
-            coef=[1.0],
-            intercept=0.0,
-            cuts={"zh": 0.5, "en": 0.5},
-            embedding_model=services.embeddings.model_id,
-            evidence=list(EVIDENCE),
-            query_adapter=classifier_adapter,
-        ).save(kb / "scope" / "classifier.json")
-        return services.scope
-
-    assert scope_with("") is not None  # no adapter shipped, none used in training
+    assert scope_served(tmp_path) is not None  # no adapter shipped, none used in training
+    path = tmp_path / "kb" / ADAPTER_FILE
     QueryAdapter(
         matrix=np.eye(256, dtype=np.float32),
         embedding_model="fake-ngram-256",
         refs=frozenset({"plan#1"}),
-    ).save(kb / ADAPTER_FILE)
-    digest = QueryAdapter.load(kb / ADAPTER_FILE).digest
-    assert scope_with(digest) is not None
-    assert scope_with("") is None
-    assert scope_with("0" * 64) is None
-    assert scope_with(digest, adapter_on=False) is None  # the operator turned it off
+    ).save(path)
+    digest = QueryAdapter.load(path).digest
+    assert scope_served(tmp_path, query_adapter=digest) is not None
+    assert scope_served(tmp_path, query_adapter="") is None
+    assert scope_served(tmp_path, query_adapter="0" * 64) is None
+    # the operator turned the adapter off
+    assert scope_served(tmp_path, query_adapter=digest, adapter_on=False) is None
     assert "query adapter" in caplog.text
 
 
