@@ -29,6 +29,12 @@ err = Console(stderr=True)
 USAGE_ERROR = 2
 RUNTIME_ERROR = 1
 T = TypeVar("T")
+HeldOut = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--held-out", "-x", help="evaluation JSONL; training questions near them are dropped"
+    ),
+]
 
 
 def fail(message: str, code: int = RUNTIME_ERROR) -> NoReturn:
@@ -243,6 +249,7 @@ def scope_train(
         list[Path] | None,
         typer.Option("--questions", "-q", help="JSONL with q and in_scope (or gold)"),
     ] = None,
+    held_out: HeldOut = None,
     output: Annotated[Path | None, typer.Option(help="where to write the model")] = None,
 ) -> None:
     """Train on the training (and dev) sets, never the golden ones; writes knowledge_base/scope/."""
@@ -255,7 +262,7 @@ def scope_train(
     kb = services.settings.kb_dir
     paths = questions or [Path("eval/train/scope-train.jsonl")]
     model = _trained(
-        lambda: train_scope(services, paths, Places.load(kb / "scope" / "places.yaml"))
+        lambda: train_scope(services, paths, Places.load(kb / "scope" / "places.yaml"), held_out)
     )
     target = output or kb / "scope" / "classifier.json"
     model.save(target)
@@ -279,6 +286,7 @@ def adapter_train(
         list[Path],
         typer.Option("--questions", "-q", help="JSONL with q and gold (others are skipped)"),
     ],
+    held_out: HeldOut = None,
     output: Annotated[Path | None, typer.Option(help="where to write the adapter")] = None,
 ) -> None:
     """Train on the training and dev sets, never the golden ones; writes
@@ -291,10 +299,14 @@ def adapter_train(
         fail(f"training needs SciPy: pip install '.[train]' ({exc})", USAGE_ERROR)
     # trained on plain question vectors, whatever adapter is shipped now
     services.settings.query_adapter = False
-    adapter = _trained(lambda: train_adapter(services, questions))
+    adapter = _trained(lambda: train_adapter(services, questions, held_out))
     target = output or services.settings.kb_dir / ADAPTER_FILE
     adapter.save(target)
-    out.print(f"query adapter written to {target} ({adapter.metrics['questions']} questions)")
+    m = adapter.metrics
+    out.print(
+        f"query adapter written to {target} ({m['questions']} questions; "
+        f"{m['left_out_near_held_out']} left out as near repeats of held-out ones)"
+    )
     for lang in ("zh", "en"):
         m = adapter.metrics[lang]
         out.print(

@@ -8,6 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+# A training question this close to an evaluation question (difflib's ratio, lower-cased)
+# is left out of training: a trained part learns questions like it, and the golden sets
+# must measure questions it has not seen. About one in seven training questions was this
+# close to a golden or dev5 one, most written independently (111 units invite the same
+# questions).
+NEAR = 0.7
+
 
 def jsonl_rows(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
     """("file:line", object) for every non-blank line; a line that is not a JSON object is
@@ -33,3 +40,25 @@ def file_sha(path: Path) -> str:
 def files_signature(paths: list[Path]) -> str:
     """What a trained part records it learned from: each file's name and content hash."""
     return ",".join(f"{p.name}:{file_sha(p)[:12]}" for p in paths)
+
+
+def held_out_questions(paths: list[Path]) -> list[str]:
+    """Every question in evaluation files: single questions and each turn of a dialogue."""
+    out = []
+    for _, row in jsonl_rows(paths):
+        if isinstance(row.get("q"), str):
+            out.append(row["q"])
+        out += [t for t in row.get("turns") or [] if isinstance(t, str)]
+    return out
+
+
+def near_repeats(questions: list[str], held_out: list[str], cutoff: float = NEAR) -> list[int]:
+    """Positions of the questions that nearly repeat a held-out one."""
+    import difflib
+
+    held = [q.lower() for q in held_out]
+    return [
+        i
+        for i, q in enumerate(questions)
+        if held and difflib.get_close_matches(q.lower(), held, n=1, cutoff=cutoff)
+    ]

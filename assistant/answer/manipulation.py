@@ -33,7 +33,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"if\s+you\s+were|as\s+an?\s+(unrestricted|uncensored|evil)|hypothetical(ly)?|"
         r"thought\s+experiment|parallel\s+universe|in\s+a\s+(story|novel|movie|script|game)|"
         r"(write|tell)\s+(me\s+)?a\s+(story|poem|joke|script|song)|grandma|granny)\b|"
-        r"扮演|假设(这只是|你是|你现在)|想象(一下)?你|如果你(是|不是)一个|思想实验|平行宇宙|"
+        # 扮演 asks the assistant to play a part, except in "plays what role" (政府扮演什么角色)
+        r"扮演(?!\S{0,4}?(什么|啥|怎样|哪些|哪种|何种|重要|关键|积极|主导|核心|好)\S{0,3}角色)|"
+        r"假设(这只是|你是|你现在)|想象(一下)?你|如果你(是|不是)一个|思想实验|平行宇宙|"
         r"(写|编)(一个|一篇|一首|个)(故事|小说|剧本|诗|笑话)|奶奶|没有(道德|伦理)(约束|限制)",
         re.I,
     ),

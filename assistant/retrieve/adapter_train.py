@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant.retrieve.adapter import QueryAdapter
 from assistant.retrieve.search import ALIAS_DISCOUNT
-from assistant.trainingdata import files_signature, jsonl_rows
+from assistant.trainingdata import files_signature, held_out_questions, jsonl_rows, near_repeats
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -116,9 +116,13 @@ def recall_at_1(questions: np.ndarray, gold: np.ndarray, scorer: UnitScorer) -> 
 
 
 def train_adapter(
-    services: Services, paths: list[Path], strength: float = STRENGTH
+    services: Services,
+    paths: list[Path],
+    held_out: list[Path] | None = None,
+    strength: float = STRENGTH,
 ) -> QueryAdapter:
-    """Question vectors as the search makes them, every chunk vector in the index, fit."""
+    """Question vectors as the search makes them, every chunk vector in the index, fit.
+    Training questions that nearly repeat one in the `held_out` files are left out."""
     index, searcher = services.index, services.searcher
     units = list(index.units)
     position = {ref: i for i, ref in enumerate(units)}
@@ -130,6 +134,8 @@ def train_adapter(
         np.array([ALIAS_DISCOUNT if c.searched_only else 0.0 for c in chunks]),
     )
     rows = load_gold_questions(paths, set(units))
+    repeats = set(near_repeats([q for q, _ in rows], held_out_questions(held_out or [])))
+    rows = [row for i, row in enumerate(rows) if i not in repeats]
     if not rows:
         raise ValueError("no answerable questions with gold refs in the training files")
     # A unit answers a question about its own ref, and a guide or entry one about the plan
@@ -144,7 +150,12 @@ def train_adapter(
     langs = np.array([lang for _, lang in pairs])
     matrix = fit_matrix(questions, gold, scorer, strength)
     mapped = questions @ matrix.T.astype(np.float64)
-    metrics: dict[str, Any] = {"questions": len(rows), "strength": strength}
+    metrics: dict[str, Any] = {
+        "questions": len(rows),
+        "left_out_near_held_out": len(repeats),
+        "held_out": files_signature(held_out or []),
+        "strength": strength,
+    }
     for lang in ("zh", "en"):
         mine = langs == lang
         metrics[lang] = {

@@ -17,6 +17,7 @@ from assistant.retrieve.adapter_train import (
 )
 from assistant.retrieve.search import HybridSearcher
 from assistant.schema import Chunk
+from assistant.trainingdata import held_out_questions, near_repeats
 
 DIM = 16
 
@@ -179,3 +180,22 @@ def test_training_lines_need_a_question_and_known_gold(tmp_path):
     f.write_text("{oops\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"t\.jsonl:1"):
         load_gold_questions([f], {"plan#22"})
+
+
+def test_training_questions_that_nearly_repeat_an_evaluation_question_are_found(tmp_path):
+    golden = tmp_path / "golden.jsonl"
+    golden.write_text(
+        '{"q": "How do I register a patent pledge?", "gold": ["guide:ip-pledge-financing"]}\n'
+        '{"turns": ["接电要多久?", "那接水呢?"], "q": "那接水呢?", "gold": ["plan#23"]}\n',
+        encoding="utf-8",
+    )
+    held = held_out_questions([golden])
+    assert held == ["How do I register a patent pledge?", "那接水呢?", "接电要多久?", "那接水呢?"]
+    training = [
+        "how to register a patent pledge",  # the same question, other casing and words
+        "接电要多长时间?",
+        "Can trademarks be used as loan collateral?",
+        "开公司要什么材料",
+    ]
+    assert near_repeats(training, held) == [0, 1]
+    assert near_repeats(training, []) == []
