@@ -67,6 +67,7 @@ def evaluate(services: Services, paths: list[Path], baseline: bool = False) -> d
         "query_adapter": {
             "trained_on": adapter.trained_on,
             "questions": adapter.metrics.get("questions"),
+            "left_out_near_held_out": adapter.metrics.get("left_out_near_held_out", 0),
             "digest": adapter.digest[:12],
         }
         if (adapter := services.query_adapter)

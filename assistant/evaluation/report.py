@@ -104,7 +104,8 @@ def write_report(result: dict[str, Any], path: Path) -> None:
         lines += [
             f"Question vectors pass through the query adapter `{adapter['digest']}`, learned "
             f"from {adapter['questions']} answerable questions in {adapter['trained_on']} "
-            "(never these sets).",
+            f"(never these sets; {adapter.get('left_out_near_held_out', 0)} training questions "
+            "close to an evaluation question were left out).",
             "",
         ]
     if has_base:
