@@ -111,7 +111,7 @@ def test_adapter_train_learns_from_gold_questions_and_names_bad_lines(data_dir, 
     out = tmp_path / "adapter.npz"
     p = run(["adapter", "train", "-q", str(good), "--output", str(out)], data_dir)
     assert p.returncode == 0, p.stderr
-    assert "(2 questions)" in " ".join(p.stdout.split())  # rich wraps long lines
+    assert "(2 questions; 0 left out" in " ".join(p.stdout.split())  # rich wraps lines
     adapter = QueryAdapter.load(out)
     assert adapter is not None and adapter.metrics["questions"] == 2
     assert {"plan#22", "guide:electricity-connection"} <= adapter.refs
