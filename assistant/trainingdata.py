@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+Row = TypeVar("Row")
 
 # A training question this close to an evaluation question (difflib's ratio, lower-cased)
 # is left out of training: a trained part learns questions like it, and the golden sets
@@ -62,3 +64,14 @@ def near_repeats(questions: list[str], held_out: list[str], cutoff: float = NEAR
         for i, q in enumerate(questions)
         if held and difflib.get_close_matches(q.lower(), held, n=1, cutoff=cutoff)
     ]
+
+
+def without_near_repeats(
+    rows: list[Row], question: Callable[[Row], str], held_out: list[Path] | None
+) -> tuple[list[Row], dict[str, Any]]:
+    """The training rows but those whose question nearly repeats one in the `held_out`
+    files, and what to record about it in the trained part's metrics."""
+    paths = held_out or []
+    repeats = set(near_repeats([question(r) for r in rows], held_out_questions(paths)))
+    kept = [row for i, row in enumerate(rows) if i not in repeats]
+    return kept, {"left_out_near_held_out": len(repeats), "held_out": files_signature(paths)}

@@ -21,7 +21,7 @@ from assistant.answer.scope import (
     features,
 )
 from assistant.lang import detect_lang
-from assistant.trainingdata import files_signature, held_out_questions, jsonl_rows, near_repeats
+from assistant.trainingdata import files_signature, jsonl_rows, without_near_repeats
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -61,9 +61,7 @@ def train_scope(
 ) -> ScopeModel:
     """Features from the live index and model for every training question, then fit.
     Training questions that nearly repeat one in the `held_out` files are left out."""
-    rows = load_training(paths)
-    repeats = set(near_repeats([r["q"] for r in rows], held_out_questions(held_out or [])))
-    rows = [row for i, row in enumerate(rows) if i not in repeats]
+    rows, left_out = without_near_repeats(load_training(paths), lambda r: r["q"], held_out)
     model = fit(
         feature_matrix(services, rows, places),
         np.array([r["in_scope"] for r in rows], dtype=int),
@@ -71,8 +69,7 @@ def train_scope(
         services.embeddings.model_id,
     )
     model.trained_on = files_signature(paths)
-    model.metrics["left_out_near_held_out"] = len(repeats)
-    model.metrics["held_out"] = files_signature(held_out or [])
+    model.metrics.update(left_out)
     adapter = services.query_adapter
     model.query_adapter = adapter.digest if adapter else ""
     return model

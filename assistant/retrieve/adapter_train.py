@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant.retrieve.adapter import QueryAdapter
 from assistant.retrieve.search import ALIAS_DISCOUNT
-from assistant.trainingdata import files_signature, held_out_questions, jsonl_rows, near_repeats
+from assistant.trainingdata import files_signature, jsonl_rows, without_near_repeats
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -139,18 +139,15 @@ def train_adapter(
         np.array([position[c.ref] for c in chunks]),
         np.array([ALIAS_DISCOUNT if c.searched_only else 0.0 for c in chunks]),
     )
-    rows = load_gold_questions(paths, set(units))
-    repeats = set(near_repeats([q for q, _ in rows], held_out_questions(held_out or [])))
-    rows = [row for i, row in enumerate(rows) if i not in repeats]
+    rows, left_out = without_near_repeats(
+        load_gold_questions(paths, set(units)), lambda r: r[0], held_out
+    )
     if not rows:
         raise ValueError("no answerable questions with gold refs in the training files")
     # A unit answers a question about its own ref, and a guide or entry one about the plan
     # refs it rests on (as the eval counts it).
-    gold = np.zeros((len(rows), len(units)), dtype=bool)
-    for i, (_, refs) in enumerate(rows):
-        for ref, u in position.items():
-            if {ref, *index.units[ref].source_refs} & set(refs):
-                gold[i, u] = True
+    covers = [set(services.covers(ref)) for ref in units]
+    gold = np.array([[bool(c & set(refs)) for c in covers] for _, refs in rows], dtype=bool)
     pairs = [searcher.question_vector(q) for q, _ in rows]
     questions = np.stack([v for v, _ in pairs]).astype(np.float64)
     langs = np.array([lang for _, lang in pairs])
@@ -158,8 +155,7 @@ def train_adapter(
     mapped = questions @ matrix.T.astype(np.float64)
     metrics: dict[str, Any] = {
         "questions": len(rows),
-        "left_out_near_held_out": len(repeats),
-        "held_out": files_signature(held_out or []),
+        **left_out,
         "strength": strength,
     }
     for lang in ("zh", "en"):

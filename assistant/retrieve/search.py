@@ -102,15 +102,19 @@ class HybridSearcher:
         # in place (a new one is swapped in with a new searcher)
         self._unseen = frozenset(r for r in index.units if adapter and not adapter.knows(r))
 
-    def question_vector(self, query: str, lang: Lang | None = None) -> tuple[np.ndarray, Lang]:
-        """The question's plain e5 vector, as the search makes it (an English question with
-        the glossary's official terms glossed in), and its language."""
+    def question_vector(self, query: str) -> tuple[np.ndarray, Lang]:
+        """The question's plain e5 vector, as the search makes it, and its language."""
         text = to_simplified(query.strip()[:MAX_QUERY_CHARS])
-        lang = lang or detect_lang(text)
+        lang = detect_lang(text)
+        return self._vector(text, lang), lang
+
+    def _vector(self, text: str, lang: Lang) -> np.ndarray:
+        """e5's vector of the cleaned question; an English one with the glossary's official
+        terms glossed in."""
         wanted = self.dense_terms if lang == "en" else 0
         dense_terms = self._expand(text, lang)[:wanted] if wanted else []
         dense_text = self.glossary.gloss(text) if lang == "en" else text
-        return self.embeddings.embed_query_array(" ".join([dense_text, *dense_terms])), lang
+        return self.embeddings.embed_query_array(" ".join([dense_text, *dense_terms]))
 
     def _dense(self, qvec: np.ndarray) -> list[tuple[Chunk, float]]:
         """The nearest chunks. With the query adapter, by the mapped vector; a unit the
@@ -137,7 +141,7 @@ class HybridSearcher:
         t = time.perf_counter()
         # Chinese synonyms feed keywords only: on the dev sets, adding them to the dense
         # query too cut refusal recall (0.81 -> 0.72) for a small gain in false refusals.
-        qvec, _ = self.question_vector(query, lang)
+        qvec = self._vector(text, lang)
         timings["embed"] = _ms(t)
 
         t = time.perf_counter()
