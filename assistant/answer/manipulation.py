@@ -23,7 +23,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(admin|administrator|developer|operator|root)\s*(says|here|access|privileges|mode|"
         r"override)|"
         r"忽略(之前|以上|上面|前面|所有|你的)?的?(指令|指示|提示|规则|限制|设定)|越狱|开发者模式|"
-        r"(拒答|限制|规则|审查|过滤)(机制)?.{0,8}(关闭|解除|取消|失效|禁用)|"
+        # "your restrictions are lifted", not "can the bidding restrictions be lifted?"
+        r"(拒答|审查|过滤)(机制)?.{0,8}(关闭|解除|取消|失效|禁用)|"
+        r"(你的?|所有的?|一切|全部的?|安全)(限制|规则)(机制)?.{0,8}(关闭|解除|取消|失效|禁用)|"
         r"优先级高于|从现在(开始|起)|你现在(是|扮演|不再)|新的?(指令|规则)[::]|(运维|管理员|开发团队|"
         r"系统管理员)(要求|通知|说|指示|授权)",
         re.I,
