@@ -68,7 +68,8 @@ DEV := $(SCOPE_DEV) -q eval/questions/dev3-en.jsonl -q eval/questions/dev3-zh.js
 	-q eval/questions/dev-short.jsonl -q eval/questions/dev4-en.jsonl \
 	-q eval/questions/dev-dialogues3.jsonl -q eval/questions/dev-dialogues4.jsonl \
 	-q eval/questions/dev5-en.jsonl -q eval/questions/dev5-zh.jsonl \
-	-q eval/questions/dev-oos-en.jsonl -q eval/questions/dev-oos-zh.jsonl
+	-q eval/questions/dev-oos-en.jsonl -q eval/questions/dev-oos-zh.jsonl \
+	-q eval/questions/dev-owncase.jsonl
 
 eval: $(STAMP)
 	$(BIN)/assistant ingest
@@ -101,17 +102,31 @@ ADAPTER_TRAIN := $(addprefix -q eval/train/,scope-train-in2.jsonl adapter-train-
 	dev-guides.jsonl dev-entries.jsonl dev3-en.jsonl dev3-zh.jsonl dev4-en.jsonl dev-short.jsonl)
 HELD_OUT := $(subst -q ,-x ,$(GOLDEN)) -x eval/questions/dev5-zh.jsonl \
 	-x eval/questions/dev5-en.jsonl
+SCOPE_TRAIN := $(addprefix -q eval/train/,scope-train.jsonl scope-train-guides.jsonl \
+	scope-train-nearmiss.jsonl scope-train-short.jsonl scope-train-more.jsonl \
+	scope-train-oos2.jsonl scope-train-in2.jsonl) $(SCOPE_DEV)
+# The own-case detector (assistant/answer/owncase.py: "has my permit been approved?", which
+# no unit answers) learns the own-case questions of scope-train-status.jsonl against every
+# answerable question of the scope training sets, the status set's answerable twins and
+# owncase-negatives.jsonl (346 answerable questions told in the first person, "my company
+# has a bad credit record, how do we fix it?"; without them, and reading English by
+# character n-grams, it leaned on the word "my" and flagged "fix my company's bad credit
+# record" in dev-short). The status set and the negatives were written by helpers who
+# never opened eval/questions/. Added to the scope classifier's mix instead,
+# the status set cost refusals elsewhere (held-out dev out of scope refused en 99.0% ->
+# 94.5%): its questions sit where answerable ones do, on every feature the classifier reads.
+# It is measured on eval/questions/dev-owncase.jsonl (120 own-case, 120 answerable
+# questions by another helper), held out of its training.
+OWN_CASE_TRAIN := -q eval/train/scope-train-status.jsonl -q eval/train/owncase-negatives.jsonl \
+	$(SCOPE_TRAIN)
 # Trains the query adapter, then the scope classifier on the evidence it makes (the
 # training and dev sets; knowledge_base/scope/classifier.json), and prints the dev figures;
 # the relevance threshold in config.py is the classifier's fallback.
 calibrate: $(STAMP)
 	$(BIN)/assistant ingest
 	$(BIN)/assistant adapter train $(ADAPTER_TRAIN) $(HELD_OUT)
-	$(BIN)/assistant scope train -q eval/train/scope-train.jsonl \
-		-q eval/train/scope-train-guides.jsonl -q eval/train/scope-train-nearmiss.jsonl \
-		-q eval/train/scope-train-short.jsonl -q eval/train/scope-train-more.jsonl \
-		-q eval/train/scope-train-oos2.jsonl -q eval/train/scope-train-in2.jsonl $(SCOPE_DEV) \
-		$(HELD_OUT)
+	$(BIN)/assistant scope train $(SCOPE_TRAIN) $(HELD_OUT)
+	$(BIN)/assistant scope own-case $(OWN_CASE_TRAIN) $(HELD_OUT) -x eval/questions/dev-owncase.jsonl
 	$(BIN)/assistant eval $(DEV)
 
 scale: $(STAMP)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer import decide, pointer_refusal, refusal
+from assistant.answer import Decision, decide, pointer_refusal, refusal
 from assistant.answer.llm import REPLACE
 from assistant.answer.manipulation import manipulation
 from assistant.followup import Turn, plan
@@ -18,6 +18,7 @@ from assistant.schema import Answer, Lang
 
 if TYPE_CHECKING:
     from assistant.answer import Composer
+    from assistant.answer.owncase import OwnCaseModel
     from assistant.answer.scope import Scope
     from assistant.documents.handoff import Contacts
     from assistant.retrieve import HybridSearcher, Retrieval
@@ -80,6 +81,7 @@ class Assistant:
     top_k: int = 5
     contacts: Contacts | None = None
     scope: Scope | None = None
+    own_case: OwnCaseModel | None = None
 
     def ask(
         self,
@@ -112,7 +114,7 @@ class Assistant:
         asked_in = detect_lang(q)
         k = top_k or self.top_k
         retrieval, context = self._retrieve(q, asked_in, clean_history(history, self.max_chars), k)
-        decision = decide(q, retrieval, self.thresholds[asked_in], self.scope, context)
+        decision = self._decide(q, retrieval, context)
         if decision.lead:
             retrieval.hits.insert(0, retrieval.hits.pop(decision.lead))
         retrieval.query = q
@@ -129,7 +131,7 @@ class Assistant:
             assert answer is not None
         else:
             if decision.action == "refuse":
-                answer = refusal(retrieval, self.contacts)
+                answer = refusal(retrieval, self.contacts, own_case=decision.own_case)
             else:
                 answer = pointer_refusal(retrieval, decision.missing, self.contacts)
             for line in answer.answer.splitlines(keepends=True):
@@ -153,7 +155,7 @@ class Assistant:
         alone = self.searcher.search(q, lang=lang, k=k)
         if turn is None:
             return alone, ""
-        if decide(q, alone, self.thresholds[lang], self.scope).action != "refuse":
+        if self._decide(q, alone).action != "refuse":
             return alone, ""  # complete on its own: the conversation does not steer it
         combined = self._with_context(q, lang, turn, k)
         if (
@@ -168,9 +170,13 @@ class Assistant:
             # missing refused 5 more of 20 out-of-scope follow-ups, but 3 of 70 answerable
             # ones too; this refuses 2 more and no answerable one.
             return alone, ""
-        if decide(q, combined, self.thresholds[lang], self.scope, turn.context).action != "refuse":
+        if self._decide(q, combined, turn.context).action != "refuse":
             return combined, turn.context
         return alone, ""
+
+    def _decide(self, q: str, retrieval: Retrieval, context: str = "") -> Decision:
+        threshold = self.thresholds[detect_lang(q)]
+        return decide(q, retrieval, threshold, self.scope, context, self.own_case)
 
     def _with_context(self, q: str, lang: Lang, turn: Turn, k: int) -> Retrieval:
         # The earlier question carries the topic; the follow-up adds its own words only

@@ -276,6 +276,37 @@ def scope_train(
         )
 
 
+@scope_app.command("own-case")
+def scope_own_case(
+    questions: Annotated[
+        list[Path],
+        typer.Option(
+            "--questions", "-q", help="JSONL: own-case lines (category) and answerable ones"
+        ),
+    ],
+    held_out: HeldOut = None,
+    output: Annotated[Path | None, typer.Option(help="where to write the model")] = None,
+) -> None:
+    """Train the own-case detector ("has my application been approved?"); writes
+    knowledge_base/scope/own_case.json. It reads no vector: no retraining on a model change."""
+    settings = _services().settings
+    try:
+        from assistant.answer.owncase import OWN_CASE_FILE
+        from assistant.answer.owncase_train import train_own_case
+    except ImportError as exc:  # pragma: no cover - the `train` extra
+        fail(f"training needs scikit-learn: pip install '.[train]' ({exc})", USAGE_ERROR)
+    model = _trained(lambda: train_own_case(questions, held_out))
+    target = output or settings.kb_dir / OWN_CASE_FILE
+    model.save(target)
+    m = model.metrics
+    out.print(
+        f"own-case detector written to {target}; cut {model.cut}, {len(model.weights)} terms\n"
+        f"  cross-validated: {m['cv_own_case_caught']:.1%} of {m['own_case']} own-case "
+        f"questions caught, {m['cv_flagged_answerable']:.1%} of {m['answerable']} answerable "
+        f"ones flagged; {m['left_out_near_held_out']} left out as near repeats of held-out ones"
+    )
+
+
 adapter_app = typer.Typer(help="The query adapter: a learned map on question vectors.")
 app.add_typer(adapter_app, name="adapter")
 

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Composer, ExtractiveComposer
+from assistant.answer.owncase import OWN_CASE_FILE, OwnCaseModel
 from assistant.answer.scope import EVIDENCE, Places, Scope, ScopeModel
 from assistant.chat import Assistant
 from assistant.config import Settings
@@ -100,6 +101,7 @@ class Services:
             top_k=self.settings.top_k,
             contacts=Contacts.from_units(self.index.units),
             scope=self.scope,
+            own_case=self.own_case,
         )
 
     @cached_property
@@ -126,6 +128,15 @@ class Services:
             )
             return None
         return Scope(model, Places.load(self.settings.kb_dir / "scope" / "places.yaml"))
+
+    @cached_property
+    def own_case(self) -> OwnCaseModel | None:
+        """The shipped own-case detector (it reads no vector, so any model will do)."""
+        path = self.settings.kb_dir / OWN_CASE_FILE
+        model = OwnCaseModel.load(path)
+        if model is None and path.exists():
+            log.warning("the own-case detector %s cannot be read; retrain: `make calibrate`", path)
+        return model
 
     # -- the database: feedback, curated knowledge, accounts, the queue ----------------
 

@@ -17,6 +17,7 @@ from assistant.lang import detect_lang
 from assistant.retrieve import Retrieval
 
 if TYPE_CHECKING:
+    from assistant.answer.owncase import OwnCaseModel
     from assistant.answer.scope import Scope
     from assistant.schema import Hit
 
@@ -42,6 +43,7 @@ class Decision:
     asks: list[str] = field(default_factory=list)  # what the question asks for
     missing: list[str] = field(default_factory=list)  # asked-for specifics the unit lacks
     lead: int = 0  # the hit the answer is built on (0: the best one)
+    own_case: bool = False  # refused as it asks about the asker's own case
 
 
 def in_scope(
@@ -66,15 +68,21 @@ def decide(
     threshold: float,
     scope: Scope | None = None,
     context: str = "",
+    own_case: OwnCaseModel | None = None,
 ) -> Decision:
     """`context`: the earlier question a follow-up leans on; the scope is judged on both,
-    and a follow-up that asks for nothing of its own ("那外地企业呢?") asks what it did."""
+    and a follow-up that asks for nothing of its own ("那外地企业呢?") asks what it did.
+    `own_case`: the detector of questions about the asker's own case, which no unit
+    answers; it is read on the question alone, after the scope (what the scope refuses is
+    refused in the general words, as it may be anything)."""
     lang = detect_lang(question)
     asks = asked(question, lang) or (asked(context, detect_lang(context)) if context else [])
     # An attempt to buy an answer (override, role-play, internals, encoded, harm) is
     # refused whatever retrieval found.
     if manipulation(question) or not in_scope(question, retrieval, threshold, scope, context):
         return Decision("refuse", asks)
+    if _asks_own_case(question, retrieval, own_case):
+        return Decision("refuse", asks, own_case=True)
     specific = [a for a in asks if a in SPECIFICS]
     lead = _lead(retrieval, specific)
     unit = retrieval.hits[lead].unit
@@ -84,6 +92,19 @@ def decide(
     if specific and set(specific) <= set(missing):
         return Decision("handoff", asks, [m for m in missing if m in SPECIFICS])
     return Decision("answer", asks, missing, lead)
+
+
+def _asks_own_case(question: str, retrieval: Retrieval, own_case: OwnCaseModel | None) -> bool:
+    """The question asks about the asker's own case, and the best unit is not an FAQ entry
+    written for such a question (its own question reads as one too): staff who publish
+    "our award was approved; when is it paid?" have decided how those are answered."""
+    if own_case is None or not own_case.asks_own_case(question):
+        return False
+    best = retrieval.hits[0].unit
+    return not (
+        best.kind == "entry"
+        and any(own_case.asks_own_case(q) for q in (best.title, best.title_en) if q)
+    )
 
 
 def _lead(retrieval: Retrieval, specific: list[str]) -> int:

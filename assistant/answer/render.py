@@ -27,6 +27,18 @@ REFUSAL = {
         f"{GO_TO_PEOPLE['en']}."
     ),
 }
+# A question about the asker's own case (policy.decide): no unit can answer it.
+OWN_CASE = {
+    "zh": (
+        "抱歉,我看不到任何个人或企业的具体申请、办件和记录,无法查询或判断您这件事的进度和结果。"
+        f"{GO_TO_PEOPLE['zh']}。如想了解这类业务的一般规定(材料、时限、办理渠道),可以直接问我。"
+    ),
+    "en": (
+        "Sorry, I cannot see anyone's applications, cases or records, so I cannot tell you "
+        f"the status or outcome of yours; {GO_TO_PEOPLE['en']}. If you want the general rules "
+        "for this kind of procedure (materials, time limits, where to apply), ask me about those."
+    ),
+}
 POINTER = {
     "zh": "{label}[1]涉及这个话题,但没有写明{what}。为免误导,我不作推测;{go}确认。",
     "en": "{Label} [1] covers this topic, but does not state {what}. I will not guess; {go} "
@@ -61,10 +73,14 @@ def with_contacts(text: str, contacts: Contacts | None, lang: Lang) -> str:
     return f"{text}\n{extra}" if extra else text
 
 
-def refusal(retrieval: Retrieval, contacts: Contacts | None = None) -> Answer:
-    """Say plainly that the knowledge base does not cover it, and where to go instead."""
+def refusal(
+    retrieval: Retrieval, contacts: Contacts | None = None, own_case: bool = False
+) -> Answer:
+    """Say plainly that the knowledge base does not cover it (or, for a question about the
+    asker's own case, that no case can be seen), and where to go instead."""
     lang = retrieval.lang
-    return build_answer(retrieval, with_contacts(REFUSAL[lang], contacts, lang), refused=True)
+    text = (OWN_CASE if own_case else REFUSAL)[lang]
+    return build_answer(retrieval, with_contacts(text, contacts, lang), refused=True)
 
 
 def pointer_refusal(

@@ -122,3 +122,36 @@ def test_adapter_train_learns_from_gold_questions_and_names_bad_lines(data_dir, 
     p = run(["adapter", "train", "-q", str(bad), "--output", str(missing)], data_dir)
     assert p.returncode == 2 and "bad.jsonl:2" in p.stderr and "plan#99" in p.stderr
     assert "Traceback" not in p.stderr and not missing.exists()
+
+
+def test_scope_own_case_trains_a_detector_and_names_bad_lines(data_dir, tmp_path):
+    """`assistant scope own-case` with scikit-learn: own-case lines against answerable ones
+    make a detector that reads back; a malformed line is a usage error naming its file and
+    line, and nothing is written."""
+    from assistant.answer.owncase import OwnCaseModel
+
+    mine = ["我的执照批了吗", "has my permit been approved", "补贴到账了没", "was my refund paid"]
+    general = ["办执照要什么材料", "how do I apply for a permit", "补贴怎么申请", "refund rules"]
+    rows = [{"q": q, "in_scope": False, "category": "own-case"} for q in mine * 2]
+    rows += [{"q": q, "gold": ["plan#22"]} for q in general * 2]
+    rows.append({"q": "讲个笑话", "in_scope": False, "category": "chitchat"})  # skipped
+    good = tmp_path / "train.jsonl"
+    good.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "own_case.json"
+    p = run(["scope", "own-case", "-q", str(good), "--output", str(out)], data_dir)
+    assert p.returncode == 0, p.stderr
+    assert "of 8 own-case questions caught" in " ".join(p.stdout.split())
+    model = OwnCaseModel.load(out)
+    assert model is not None and model.metrics["answerable"] == 8
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"q": "我的执照批了吗", "in_scope": false}\n{"in_scope": true}\n')
+    missing = tmp_path / "never.json"
+    p = run(["scope", "own-case", "-q", str(bad), "--output", str(missing)], data_dir)
+    assert p.returncode == 2 and "bad.jsonl:2" in p.stderr
+    assert "Traceback" not in p.stderr and not missing.exists()
+    # too few of either kind to cross-validate: a usage error, not a crash
+    few = tmp_path / "few.jsonl"
+    few.write_text('{"q": "我的执照批了吗", "in_scope": false, "category": "own-case"}\n')
+    p = run(["scope", "own-case", "-q", str(few), "--output", str(missing)], data_dir)
+    assert p.returncode == 2 and "at least" in p.stderr and not missing.exists()

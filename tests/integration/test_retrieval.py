@@ -186,3 +186,25 @@ def test_retriever_is_a_langchain_retriever(services):
     assert docs and "plan#6" in covered(services, [docs[0].metadata["ref"]])
     assert docs[0].page_content == services.index.units[docs[0].metadata["ref"]].text
     assert docs[0].metadata["kind"] in ("plan", "guide", "entry")
+
+
+OWN_CASE_DEV = load_jsonl("dev-owncase.jsonl")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_questions_about_ones_own_case_are_refused_and_general_ones_answered(services, lang):
+    """The real assistant on a held-out set (by a helper who saw neither the training set
+    nor the model): "has my permit been approved?" is refused, and most say why (no case
+    can be seen; the scope refuses the rest in its general words); the same procedures
+    asked in general are answered (or handed off for a detail the unit lacks). Measured
+    when the detector landed: of 60 own-case questions zh 39 refused (18 before it), 21 of
+    them in the own-case words; en 48 (18), 31; no general one refused."""
+    from assistant.answer.render import OWN_CASE
+
+    qs = [q for q in OWN_CASE_DEV if q["lang"] == lang]
+    mine = [services.assistant.ask(q["q"]) for q in qs if not q["gold"]]
+    general = [services.assistant.ask(q["q"]) for q in qs if q["gold"]]
+    refused = [a for a in mine if a.refused]
+    assert len(refused) >= 35 and all("12345" in a.answer for a in refused)
+    assert sum(OWN_CASE[lang] in a.answer for a in refused) >= 15
+    assert sum(a.refused and not a.handoff for a in general) <= 1
