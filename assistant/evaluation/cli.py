@@ -76,6 +76,14 @@ def evaluate(services: Services, paths: list[Path], baseline: bool = False) -> d
         "scope": {"cuts": services.scope.model.cuts, "trained_on": services.scope.model.trained_on}
         if services.scope
         else None,
+        "own_case": {
+            "trained_on": own_case.trained_on,
+            "own_case": own_case.metrics.get("own_case"),
+            "answerable": own_case.metrics.get("answerable"),
+            "left_out_near_held_out": own_case.metrics.get("left_out_near_held_out", 0),
+        }
+        if (own_case := services.own_case)
+        else None,
         "warnings": loaded.warnings,
         "ours": by_lang(ours, known),
         "ours_by_kind": kinds_by_lang(ours),

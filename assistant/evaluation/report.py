@@ -108,6 +108,15 @@ def write_report(result: dict[str, Any], path: Path) -> None:
             "close to an evaluation question were left out).",
             "",
         ]
+    if own := result.get("own_case"):
+        lines += [
+            'Questions about the asker\'s own case ("has my permit been approved?") are '
+            f"refused by the own-case detector, learned from {own['own_case']} such questions "
+            f"and {own['answerable']} answerable ones in {own['trained_on']} (never these "
+            f"sets; {own['left_out_near_held_out']} close to an evaluation question were "
+            "left out).",
+            "",
+        ]
     if has_base:
         lines += [
             "The baseline is the plain pipeline from the LangChain docs, measured in the same "
