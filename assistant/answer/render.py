@@ -30,7 +30,7 @@ REFUSAL = {
 # A question about the asker's own case (policy.decide): no unit can answer it.
 OWN_CASE = {
     "zh": (
-        "抱歉,我看不到任何个人或企业的具体申请、办件和记录,无法查询或判断您这件事的进度和结果。"
+        "抱歉,我看不到任何个人或企业的具体申请、办件和记录,无法查询或判断你这件事的进度和结果。"
         f"{GO_TO_PEOPLE['zh']}。如想了解这类业务的一般规定(材料、时限、办理渠道),可以直接问我。"
     ),
     "en": (
