@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.answer import Decision, decide, pointer_refusal, refusal
 from assistant.answer.llm import REPLACE
 from assistant.answer.manipulation import manipulation
+from assistant.answer.policy import beyond_rescue
 from assistant.followup import Turn, plan
 from assistant.lang import clean_text, detect_lang, junk_ratio
 from assistant.retrieve.search import MAX_QUERY_CHARS
@@ -157,6 +158,8 @@ class Assistant:
             return alone, ""
         if self._decide(q, alone).action != "refuse":
             return alone, ""  # complete on its own: the conversation does not steer it
+        if turn.subject and beyond_rescue(q, alone, self.scope):
+            return alone, ""  # a subject of its own that is clearly not ours
         combined = self._with_context(q, lang, turn, k)
         if (
             turn.subject

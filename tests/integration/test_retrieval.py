@@ -161,6 +161,33 @@ def test_a_follow_up_naming_a_subject_the_answer_never_speaks_of_is_refused(serv
     assert session.send(turns[-1]).refused
 
 
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [
+            "Where do I apply for a construction permit?",
+            "my landlord won't give back my deposit, what can i do",
+        ],
+        [
+            "how can small firms get bank loans easier?",
+            "I need a personal loan for a car, which bank has the lowest rate",
+        ],
+        ["外国人工作许可大概多久能办好", "顺便问下,我自己的护照快过期了,去哪换新的"],
+    ],
+)
+def test_a_question_clearly_out_of_scope_alone_is_not_made_ours_by_the_conversation(
+    services, turns
+):
+    # with the earlier turn its words retrieve the earlier unit (the deposit, the loan),
+    # but alone the scope classifier rules it out with under 3% of its cut
+    from assistant.chat import ChatSession
+
+    session = ChatSession(services.assistant)
+    for turn in turns[:-1]:
+        assert not session.send(turn).refused
+    assert session.send(turns[-1]).refused
+
+
 def test_a_short_follow_up_for_a_fact_still_leans_on_the_conversation(services):
     # its own words (办完) are no subject: it asks for the time limit of what was discussed
     from assistant.chat import ChatSession

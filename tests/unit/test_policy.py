@@ -78,3 +78,29 @@ def test_an_faq_entry_resting_on_the_best_plan_task_answers_when_nearly_as_close
     elsewhere = entry().model_copy(update={"source_refs": ["plan#23"]})
     other = retrieval("zh", [hit(POWER, score=1.0), hit(elsewhere, score=0.95)])
     assert decide("小店接电有啥优惠", other, 0.9).lead == 0
+
+
+class _Scope:
+    """A scope classifier that gives every question the same probability."""
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+        self.model = type("Model", (), {"cut": staticmethod(lambda question: 0.5)})()
+
+    def p_in_scope(self, question, retrieval, context=""):
+        return self.p
+
+
+def test_only_a_question_standing_on_its_own_and_far_out_of_scope_is_beyond_rescue():
+    from assistant.answer.policy import RESCUE_FLOOR, beyond_rescue
+
+    r = retrieval("en", [hit(POWER)])
+    far, near = _Scope(0.5 * RESCUE_FLOOR * 0.5), _Scope(2 * RESCUE_FLOOR * 0.5)
+    assert beyond_rescue("my landlord keeps my deposit", r, far)
+    assert not beyond_rescue("my landlord keeps my deposit", r, near)
+    # a continuation leans on the conversation however little it means alone
+    assert not beyond_rescue("What about their 10-year-old son?", r, far)
+    assert not beyond_rescue("那他们家孩子呢?", r, far)
+    # no classifier, or nothing retrieved: nothing to judge by
+    assert not beyond_rescue("my landlord keeps my deposit", r, None)
+    assert not beyond_rescue("my landlord keeps my deposit", retrieval("en", []), far)
