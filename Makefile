@@ -120,8 +120,9 @@ SCOPE_TRAIN := $(addprefix -q eval/train/,scope-train.jsonl scope-train-guides.j
 OWN_CASE_TRAIN := -q eval/train/scope-train-status.jsonl -q eval/train/owncase-negatives.jsonl \
 	$(SCOPE_TRAIN)
 # Trains the query adapter, then the scope classifier on the evidence it makes (the
-# training and dev sets; knowledge_base/scope/classifier.json), and prints the dev figures;
-# the relevance threshold in config.py is the classifier's fallback.
+# training and dev sets; knowledge_base/scope/classifier.json), then the own-case detector
+# (knowledge_base/scope/own_case.json), and prints the dev figures; the relevance threshold
+# in config.py is the classifier's fallback.
 calibrate: $(STAMP)
 	$(BIN)/assistant ingest
 	$(BIN)/assistant adapter train $(ADAPTER_TRAIN) $(HELD_OUT)
