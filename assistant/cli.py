@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
@@ -229,6 +230,15 @@ def eval_cmd(
     )
 
 
+@contextmanager
+def _train_extra(package: str) -> Iterator[None]:
+    """Imports a training needs: without the `train` extra, a usage error that says so."""
+    try:
+        yield
+    except ImportError as exc:  # pragma: no cover - the `train` extra
+        fail(f"training needs {package}: pip install '.[train]' ({exc})", USAGE_ERROR)
+
+
 def _trained(train: Callable[[], T]) -> T:
     """Run a training; bad training files are usage errors, a missing index a runtime one."""
     try:
@@ -254,11 +264,9 @@ def scope_train(
 ) -> None:
     """Train on the training (and dev) sets, never the golden ones; writes knowledge_base/scope/."""
     services = _services()
-    try:
+    with _train_extra("scikit-learn"):
         from assistant.answer.scope import Places
         from assistant.answer.scope_train import train_scope
-    except ImportError as exc:  # pragma: no cover - the `train` extra
-        fail(f"training needs scikit-learn: pip install '.[train]' ({exc})", USAGE_ERROR)
     kb = services.settings.kb_dir
     paths = questions or [Path("eval/train/scope-train.jsonl")]
     model = _trained(
@@ -290,11 +298,9 @@ def scope_own_case(
     """Train the own-case detector ("has my application been approved?"); writes
     knowledge_base/scope/own_case.json. It reads no vector: no retraining on a model change."""
     settings = _services().settings
-    try:
+    with _train_extra("scikit-learn"):
         from assistant.answer.owncase import OWN_CASE_FILE
         from assistant.answer.owncase_train import train_own_case
-    except ImportError as exc:  # pragma: no cover - the `train` extra
-        fail(f"training needs scikit-learn: pip install '.[train]' ({exc})", USAGE_ERROR)
     model = _trained(lambda: train_own_case(questions, held_out))
     target = output or settings.kb_dir / OWN_CASE_FILE
     model.save(target)
@@ -323,11 +329,9 @@ def adapter_train(
     """Train on the training and dev sets, never the golden ones; writes
     knowledge_base/retrieval/. Retrain the scope classifier after it (`make calibrate`)."""
     services = _services()
-    try:
+    with _train_extra("SciPy"):
         from assistant.retrieve.adapter import ADAPTER_FILE
         from assistant.retrieve.adapter_train import train_adapter
-    except ImportError as exc:  # pragma: no cover - the `train` extra
-        fail(f"training needs SciPy: pip install '.[train]' ({exc})", USAGE_ERROR)
     # trained on plain question vectors, whatever adapter is shipped now
     services.settings.query_adapter = False
     adapter = _trained(lambda: train_adapter(services, questions, held_out))

@@ -35,6 +35,21 @@ def jsonl_rows(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield where, row
 
 
+def labelled_rows(paths: list[Path]) -> Iterator[tuple[dict[str, Any], bool]]:
+    """(line, answerable) for every single question with `q` and either `in_scope` or a
+    `gold` list (empty: out of scope); multi-turn lines are skipped. A malformed line is an
+    error naming its file and number."""
+    for where, row in jsonl_rows(paths):
+        if "turns" in row and "q" not in row:
+            continue
+        try:
+            label = row["in_scope"] if "in_scope" in row else bool(row["gold"])
+            assert isinstance(row["q"], str) and isinstance(label, bool)
+        except (KeyError, AssertionError, TypeError) as exc:
+            raise ValueError(f"{where}: needs text `q` and `in_scope` or `gold` ({exc})") from exc
+        yield row, label
+
+
 def file_sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

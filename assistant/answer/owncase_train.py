@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.owncase import OwnCaseModel, terms
-from assistant.trainingdata import files_signature, jsonl_rows, without_near_repeats
+from assistant.trainingdata import files_signature, labelled_rows, without_near_repeats
 
 OWN_CASE = "own-case"
 FOLDS = 5
@@ -33,18 +33,11 @@ MIN_COUNT = 2  # a term in fewer training questions than this is not learned
 
 
 def load_rows(paths: list[Path]) -> list[dict[str, Any]]:
-    rows = []
-    for where, row in jsonl_rows(paths):
-        if not isinstance(row.get("q"), str):
-            if "turns" in row:
-                continue  # a dialogue: its turns lean on each other
-            raise ValueError(f"{where}: needs text `q`")
-        answerable = row["in_scope"] if "in_scope" in row else bool(row.get("gold"))
-        if answerable is True:
-            rows.append({"q": row["q"], "own_case": False})
-        elif row.get("category") == OWN_CASE:
-            rows.append({"q": row["q"], "own_case": True})
-    return rows
+    return [
+        {"q": row["q"], "own_case": not answerable}
+        for row, answerable in labelled_rows(paths)
+        if answerable or row.get("category") == OWN_CASE
+    ]
 
 
 def train_own_case(paths: list[Path], held_out: list[Path] | None = None) -> OwnCaseModel:

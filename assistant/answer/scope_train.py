@@ -21,7 +21,7 @@ from assistant.answer.scope import (
     features,
 )
 from assistant.lang import detect_lang
-from assistant.trainingdata import files_signature, jsonl_rows, without_near_repeats
+from assistant.trainingdata import files_signature, labelled_rows, without_near_repeats
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -32,19 +32,8 @@ REPEATS = 5  # splits of the folds the cut is averaged over
 
 def load_training(paths: list[Path]) -> list[dict[str, Any]]:
     """Lines with `q` and either `in_scope` or a `gold` list (empty: out of scope), as the
-    training and dev question files have them; multi-turn lines are skipped. A malformed
-    line is an error naming its file and number."""
-    rows = []
-    for where, row in jsonl_rows(paths):
-        if "turns" in row and "q" not in row:
-            continue
-        try:
-            label = row["in_scope"] if "in_scope" in row else bool(row["gold"])
-            assert isinstance(row["q"], str) and isinstance(label, bool)
-        except (KeyError, AssertionError, TypeError) as exc:
-            raise ValueError(f"{where}: needs text `q` and `in_scope` or `gold` ({exc})") from exc
-        rows.append({"q": row["q"], "in_scope": label})
-    return rows
+    training and dev question files have them; multi-turn lines are skipped."""
+    return [{"q": row["q"], "in_scope": label} for row, label in labelled_rows(paths)]
 
 
 def feature_matrix(services: Services, rows: list[dict[str, Any]], places: Places) -> np.ndarray:
